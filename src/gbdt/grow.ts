@@ -1,0 +1,109 @@
+/** @module Leaf-wise tree growth: split the leaf with the largest gain until a limit says stop. */
+import { addLeaf, emptyBinTree, type BinTree } from './bin-tree.ts';
+import { type HistogramBuilder, subtractHistogram } from './histogram.ts';
+import type { TrainParams } from './params.ts';
+import { partitionRows } from './partition.ts';
+import { findBestSplit, histogramTotals, leafValue, type Split } from './split.ts';
+
+/** A leaf of the tree being grown: its rows are `rowIndex[begin..end)`. */
+interface Leaf {
+  node: number;
+  begin: number;
+  end: number;
+  depth: number;
+  sumG: number;
+  sumH: number;
+  hist: Float64Array | null;
+  best: Split | null;
+}
+
+/** Everything growth needs besides parameters; buffers are reused across trees. */
+export interface GrowContext {
+  bins: Uint8Array;
+  numFeatures: number;
+  rowIndex: Uint32Array;
+  scratch: Uint32Array;
+  valueBins: Int32Array;
+  histograms: HistogramBuilder;
+  histPool: Float64Array[];
+  histSize: number;
+}
+
+/** A grown tree plus the row segment of each leaf, so the caller can update margins without traversal. */
+export interface GrownTree {
+  tree: BinTree;
+  leaves: { node: number; begin: number; end: number }[];
+}
+
+type GrowParams = Pick<TrainParams, 'maxLeaves' | 'maxDepth' | 'learningRate' | 'l2' | 'minChildWeight' | 'minDataInLeaf' | 'minSplitGain'>;
+
+/** Grow one tree over rows `rowIndex[0..numRows)` using only `features` for splits. */
+export function growTree(ctx: GrowContext, numRows: number, features: Int32Array, p: GrowParams): GrownTree {
+  const tree = emptyBinTree();
+  const takeHist = () => ctx.histPool.pop() ?? new Float64Array(ctx.histSize);
+  const canSplit = (depth: number, rows: number, leafCount: number) =>
+    (p.maxDepth === 0 || depth < p.maxDepth) && leafCount < p.maxLeaves && rows >= 2 * p.minDataInLeaf;
+  const evaluate = (leaf: Leaf) => {
+    leaf.best = leaf.hist
+      ? findBestSplit(leaf.hist, features, ctx.valueBins, { sumG: leaf.sumG, sumH: leaf.sumH, count: leaf.end - leaf.begin }, p)
+      : null;
+  };
+
+  const rootHist = takeHist();
+  ctx.histograms.build(0, numRows, rootHist);
+  const totals = histogramTotals(rootHist, ctx.valueBins[0]);
+  const root: Leaf = { node: addLeaf(tree, 0, numRows), begin: 0, end: numRows, depth: 0, ...totals, hist: rootHist, best: null };
+  if (canSplit(0, numRows, 1)) evaluate(root);
+  const leaves: Leaf[] = [root];
+
+  while (leaves.length < p.maxLeaves) {
+    let pick = -1;
+    for (let i = 0; i < leaves.length; i++) {
+      const b = leaves[i].best;
+      if (b && (pick < 0 || b.gain > leaves[pick].best!.gain)) pick = i;
+    }
+    if (pick < 0) break;
+    const parent = leaves[pick];
+    const s = parent.best!;
+    const mid = partitionRows(ctx.rowIndex, parent.begin, parent.end, ctx.bins, ctx.numFeatures, s.feature, s.bin, s.missingLeft, ctx.scratch);
+    const depth = parent.depth + 1;
+    const left: Leaf = { node: addLeaf(tree, 0, mid - parent.begin), begin: parent.begin, end: mid, depth, sumG: s.leftG, sumH: s.leftH, hist: null, best: null };
+    const right: Leaf = { node: addLeaf(tree, 0, parent.end - mid), begin: mid, end: parent.end, depth, sumG: parent.sumG - s.leftG, sumH: parent.sumH - s.leftH, hist: null, best: null };
+    tree.feature[parent.node] = s.feature;
+    tree.bin[parent.node] = s.bin;
+    tree.missingLeft[parent.node] = s.missingLeft;
+    tree.left[parent.node] = left.node;
+    tree.right[parent.node] = right.node;
+    leaves.splice(pick, 1, left, right);
+
+    // Children that can never split need no histogram: that skips the whole last level.
+    const wantLeft = canSplit(depth, left.end - left.begin, leaves.length);
+    const wantRight = canSplit(depth, right.end - right.begin, leaves.length);
+    const parentHist = parent.hist!;
+    if (wantLeft || wantRight) {
+      // Build the smaller child; the larger is parent minus smaller, reusing the parent's buffer.
+      const [small, large] = left.end - left.begin <= right.end - right.begin ? [left, right] : [right, left];
+      small.hist = takeHist();
+      ctx.histograms.build(small.begin, small.end, small.hist);
+      subtractHistogram(parentHist, small.hist);
+      large.hist = parentHist;
+      if (wantLeft) evaluate(left);
+      if (wantRight) evaluate(right);
+    } else {
+      ctx.histPool.push(parentHist);
+    }
+    parent.hist = null;
+    for (const child of [left, right]) {
+      if (!child.best && child.hist) {
+        ctx.histPool.push(child.hist);
+        child.hist = null;
+      }
+    }
+  }
+
+  for (const leaf of leaves) {
+    tree.value[leaf.node] = p.learningRate * leafValue(leaf.sumG, leaf.sumH, p.l2);
+    if (leaf.hist) ctx.histPool.push(leaf.hist);
+  }
+  return { tree, leaves: leaves.map(({ node, begin, end }) => ({ node, begin, end })) };
+}

@@ -1,0 +1,169 @@
+/** @module The boosting loop: gradients → grow a tree → update margins → validate → maybe stop early. */
+import { availableParallelism } from 'node:os';
+import type { TreeEnsemble } from '../trees/tree-ensemble.ts';
+import { applyBins, type BinMapper, fitBins, valueBinCount } from './binning.ts';
+import { type BinTree, binTreeLeaf, toFloatTree } from './bin-tree.ts';
+import { type GrowContext, growTree } from './grow.ts';
+import { FEATURE_STRIDE, type HistogramBuilder, serialHistogramBuilder } from './histogram.ts';
+import { computeGradients, initialMargin, logLoss } from './objective.ts';
+import { parallelHistogramBuilder } from './parallel/parallel-histogram.ts';
+import { parseTrainParams, type TrainParams, type TrainParamsInput } from './params.ts';
+import { sampleFeatures, sampleRows, seededRandom } from './sampling.ts';
+
+/** A labelled, encoded table: row-major float32 features (NaN = missing), labels 0/1. */
+export interface TrainingSet {
+  x: Float32Array;
+  numRows: number;
+  numFeatures: number;
+  labels: Float32Array;
+  weights?: Float32Array;
+}
+
+/** Reported after every tree. */
+export interface TrainProgress {
+  tree: number;
+  numTrees: number;
+  trainLoss: number;
+  validLoss?: number;
+  bestTree: number;
+  elapsedMs: number;
+}
+
+export interface TrainOptions {
+  valid?: TrainingSet;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+export interface TrainResult {
+  model: TreeEnsemble;
+  params: TrainParams;
+  /** Trees kept (the best validation iteration when early stopping is on). */
+  treesKept: number;
+  stoppedEarly: boolean;
+  history: { trainLoss: number; validLoss?: number }[];
+  mapper: BinMapper;
+  timings: { binningMs: number; boostingMs: number; threads: number };
+}
+
+/** Rows × features above which a second thread pays for its start-up and synchronisation. */
+const PARALLEL_MIN_CELLS = 2_000_000;
+
+/** Train a binary gradient-boosted tree classifier. Deterministic for a given seed and data. */
+export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {}, opts: TrainOptions = {}): Promise<TrainResult> {
+  const p = parseTrainParams(paramsInput);
+  checkTrainingSet(data, 'training data');
+  if (opts.valid) {
+    checkTrainingSet(opts.valid, 'validation data');
+    if (opts.valid.numFeatures !== data.numFeatures) {
+      throw new Error(`validation data has ${opts.valid.numFeatures} features, training data ${data.numFeatures}`);
+    }
+  }
+  const { numRows: n, numFeatures: nf } = data;
+  const t0 = performance.now();
+  const mapper = fitBins(data.x, n, nf, { maxBins: p.maxBins });
+  const bins = shared(Uint8Array, n * nf);
+  bins.set(applyBins(data.x, n, nf, mapper));
+  const weights = effectiveWeights(data, p.scalePosWeight);
+  const base = initialMargin(data.labels, weights);
+  const margins = new Float64Array(n).fill(base);
+  const grad = shared(Float32Array, n);
+  const hess = shared(Float32Array, n);
+  const rowIndex = shared(Uint32Array, n);
+  // availableParallelism respects CPU affinity (containers), unlike cpus().length.
+  const threads = p.threads === 0 ? availableParallelism() : p.threads;
+  const inputs = { bins, numFeatures: nf, grad, hess, rowIndex };
+  const useParallel = threads > 1 && n * nf >= PARALLEL_MIN_CELLS;
+  const histograms: HistogramBuilder = useParallel ? await parallelHistogramBuilder(inputs, threads) : serialHistogramBuilder(inputs);
+  const valid = opts.valid && {
+    set: opts.valid,
+    bins: applyBins(opts.valid.x, opts.valid.numRows, nf, mapper),
+    margins: new Float64Array(opts.valid.numRows).fill(base),
+  };
+  const t1 = performance.now();
+
+  const ctx: GrowContext = {
+    bins, numFeatures: nf, rowIndex, scratch: new Uint32Array(n),
+    valueBins: Int32Array.from({ length: nf }, (_, f) => valueBinCount(mapper, f)),
+    histograms, histPool: [], histSize: nf * FEATURE_STRIDE,
+  };
+  const rand = seededRandom(p.seed);
+  const trees: BinTree[] = [];
+  const history: TrainResult['history'] = [];
+  let best = { tree: 0, loss: Infinity };
+  let stoppedEarly = false;
+  try {
+    for (let t = 0; t < p.numTrees; t++) {
+      computeGradients(margins, data.labels, weights, grad, hess);
+      const m = sampleRows(n, p.subsample, rand, rowIndex);
+      const features = sampleFeatures(nf, p.colsample, rand);
+      const grown = growTree(ctx, m, features, p);
+      trees.push(grown.tree);
+      if (m === n) {
+        for (const leaf of grown.leaves) {
+          const v = grown.tree.value[leaf.node];
+          for (let i = leaf.begin; i < leaf.end; i++) margins[rowIndex[i]] += v;
+        }
+      } else {
+        for (let r = 0; r < n; r++) margins[r] += grown.tree.value[binTreeLeaf(grown.tree, bins, r * nf)];
+      }
+      const trainLoss = logLoss(margins, data.labels, data.weights);
+      let validLoss: number | undefined;
+      if (valid) {
+        const vb = valid.bins;
+        for (let r = 0; r < valid.set.numRows; r++) valid.margins[r] += grown.tree.value[binTreeLeaf(grown.tree, vb, r * nf)];
+        validLoss = logLoss(valid.margins, valid.set.labels, valid.set.weights);
+        if (validLoss < best.loss) best = { tree: t, loss: validLoss };
+      } else {
+        best = { tree: t, loss: trainLoss };
+      }
+      history.push({ trainLoss, validLoss });
+      opts.onProgress?.({ tree: t + 1, numTrees: p.numTrees, trainLoss, validLoss, bestTree: best.tree + 1, elapsedMs: performance.now() - t1 });
+      if (valid && p.earlyStoppingRounds > 0 && t - best.tree >= p.earlyStoppingRounds) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+  } finally {
+    await histograms.close();
+  }
+  const kept = valid && p.earlyStoppingRounds > 0 ? best.tree + 1 : trees.length;
+  const model: TreeEnsemble = {
+    numFeatures: nf,
+    baseScore: Math.fround(base),
+    trees: trees.slice(0, kept).map((tr) => toFloatTree(tr, mapper)),
+  };
+  return {
+    model, params: p, treesKept: kept, stoppedEarly, history, mapper,
+    timings: { binningMs: t1 - t0, boostingMs: performance.now() - t1, threads: useParallel ? threads : 1 },
+  };
+}
+
+function checkTrainingSet(d: TrainingSet, what: string): void {
+  if (d.numRows < 1) throw new Error(`${what} has no rows`);
+  if (d.x.length !== d.numRows * d.numFeatures) {
+    throw new Error(`${what}: feature matrix has ${d.x.length} values, expected ${d.numRows} rows × ${d.numFeatures} features`);
+  }
+  if (d.labels.length !== d.numRows) throw new Error(`${what}: ${d.labels.length} labels for ${d.numRows} rows`);
+  for (let i = 0; i < d.numRows; i++) {
+    const y = d.labels[i];
+    if (y !== 0 && y !== 1) throw new Error(`${what} row ${i + 1}: label must be 0 or 1, got ${y}`);
+  }
+  if (d.weights) {
+    if (d.weights.length !== d.numRows) throw new Error(`${what}: ${d.weights.length} weights for ${d.numRows} rows`);
+    for (let i = 0; i < d.numRows; i++) {
+      const w = d.weights[i];
+      if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`${what} row ${i + 1}: weight must be a finite number >= 0, got ${w}`);
+    }
+  }
+}
+
+function effectiveWeights(d: TrainingSet, scalePosWeight: number): Float32Array {
+  const w = new Float32Array(d.numRows);
+  for (let i = 0; i < d.numRows; i++) w[i] = (d.weights ? d.weights[i] : 1) * (d.labels[i] === 1 ? scalePosWeight : 1);
+  return w;
+}
+
+function shared<T>(Ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  return new Ctor(new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT));
+}
+
