@@ -12,7 +12,7 @@ export const featureSchema = z
     /** Name of the model input column (position in the spec is its index). */
     name: z.string().min(1),
     kind: featureKindSchema,
-    /** Attribute (or data column) the value is read from; defaults to `name`. */
+    /** Attribute (or data column) the value is read from (usually the same as `name`). */
     source: z.string().min(1),
     /**
      * `nan`: a missing value becomes NaN and each tree routes it the way training learned.
@@ -29,6 +29,11 @@ export const featureSchema = z
     if (f.kind !== 'categorical' && f.categories) {
       ctx.addIssue({ code: 'custom', message: `only categorical features take categories ('${f.name}' is ${f.kind})`, path: ['categories'] });
     }
+    // A repeated or blank category would own a code that encode can never produce.
+    f.categories?.forEach((c, i) => {
+      if (c.trim() === '') ctx.addIssue({ code: 'custom', message: `categories of '${f.name}' include a blank value (blank always encodes as missing)`, path: ['categories', i] });
+      else if (f.categories!.indexOf(c) !== i) ctx.addIssue({ code: 'custom', message: `categories of '${f.name}' repeat '${c}'`, path: ['categories', i] });
+    });
   });
 
 export const featureSpecSchema = z

@@ -1,0 +1,47 @@
+/** @module `winnow evaluate`: measure a model bundle on labelled alerts, the way it will be served. */
+import { evaluateBundle } from '../../pipeline/evaluate-bundle.ts';
+import { type Command, parseFlags, required } from '../args.ts';
+import { formatMetrics } from './format-metrics.ts';
+
+const usage = `Usage: winnow evaluate --model DIR --data FILE --label COL [options]
+
+Score labelled alerts with a model bundle through ONNX Runtime and report AUC, PR-AUC, Brier,
+and the false-positive reduction at 95% and 99% recall with the thresholds that reach them, plus
+what the bundle's recommended thresholds achieve on this data.
+
+Options:
+  --model DIR          model bundle (e.g. models/default/1)
+  --data FILE          labelled alerts (.csv or .jsonl)
+  --label COL          label column (1/0 or true/false; empty cells are left out)
+  --holdout            only the rows the training run held out (same file it was trained on)
+  --since TIME         only rows at or after TIME (ISO-8601)
+  --until TIME         only rows before TIME
+  --time-column COL    time column for --since/--until (default: the model's)
+  --json               print the metrics as JSON
+
+Example:
+  winnow evaluate --model models/default/1 --data data/alerts.csv --label is_true_positive --holdout`;
+
+export const evaluateCommand: Command = {
+  name: 'evaluate',
+  summary: 'measure a model on labelled alerts (AUC, PR-AUC, Brier, FP reduction at recall)',
+  usage,
+  async run(argv) {
+    const v = parseFlags(argv, {
+      model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, holdout: { type: 'boolean' },
+      since: { type: 'string' }, until: { type: 'string' }, 'time-column': { type: 'string' }, json: { type: 'boolean' },
+    });
+    const res = await evaluateBundle({
+      model: required(v, 'model'), data: required(v, 'data'), label: required(v, 'label'),
+      holdout: v.holdout, since: v.since, until: v.until, timeColumn: v['time-column'],
+    });
+    const { name, version } = res.manifest;
+    if (v.json) {
+      console.log(JSON.stringify({ model: { name, version }, data: v.data, evaluatedRows: res.evaluatedRows, metrics: res.metrics }, null, 2));
+    } else {
+      console.log(`model ${name}/${version} on ${v.data} (${res.evaluatedRows} of ${res.labelledRows} labelled rows)`);
+      console.log(formatMetrics('evaluation', res.metrics));
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,38 @@
+/** @module Progress for long work: a redrawn bar on a terminal, a line every few percent in logs. */
+
+export interface ProgressReporter {
+  update(done: number, total: number, detail?: string): void;
+  done(summary: string): void;
+}
+
+/** Progress on `stream` (stderr by default) that never writes to stdout, which carries results. */
+export function progressReporter(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+  const tty = Boolean(stream.isTTY);
+  const started = performance.now();
+  let lastLogged = -1;
+  let lastDraw = 0;
+  return {
+    update(done, total, detail = '') {
+      const now = performance.now();
+      const elapsed = (now - started) / 1000;
+      const eta = done > 0 ? (elapsed * (total - done)) / done : 0;
+      const line = `${label} ${done}/${total} ${detail} ${elapsed.toFixed(1)}s elapsed, ~${eta.toFixed(0)}s left`;
+      if (tty) {
+        // Redraw at most 10 times a second: terminals are slow, training is not.
+        if (now - lastDraw < 100 && done < total) return;
+        lastDraw = now;
+        const width = 24;
+        const filled = Math.round((width * done) / total);
+        stream.write(`\r\x1b[K${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${line}`);
+      } else {
+        const decile = Math.floor((10 * done) / total);
+        if (decile === lastLogged) return;
+        lastLogged = decile;
+        stream.write(`${line}\n`);
+      }
+    },
+    done(summary) {
+      stream.write(`${tty ? '\r\x1b[K' : ''}${summary}\n`);
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/** @module The `train` use case: labelled alerts → time-ordered split → GBDT → ONNX → validated bundle. */
+import { basename, dirname, resolve } from 'node:path';
+import { specHash } from '../features/index.ts';
+import { train, type TrainProgress } from '../gbdt/train.ts';
+import type { TrainParamsInput } from '../gbdt/params.ts';
+import { type Manifest, writeBundle } from '../model/index.ts';
+import { evaluationMetrics, recommendThresholds } from '../model/evaluation.ts';
+import { LABEL_OUTPUT, OPSETS, PROBABILITY_OUTPUT, treeEnsembleToOnnx } from '../onnx/tree-ensemble-to-onnx.ts';
+import { OnnxScorer } from '../runtime/onnx-scorer.ts';
+import { leafCount, treeDepth } from '../trees/tree-ensemble.ts';
+import { gather, gatherRows } from './columns.ts';
+import { encodeLabelled, labelledRows, readTable, resolveSpec, sourceName } from './load-labelled.ts';
+import { type SplitFractions, timeOrderedSplit } from './split.ts';
+
+export interface TrainBundleOptions {
+  data: string;
+  label: string;
+  out: string;
+  exclude?: string[];
+  timeColumn?: string;
+  /** A separate validation file; then the data file gives only train and holdout rows. */
+  valid?: string;
+  /** A feature spec JSON file; inferred from the data when absent. */
+  spec?: string;
+  params?: TrainParamsInput;
+  fractions?: Partial<SplitFractions>;
+  name?: string;
+  version?: string;
+  overwrite?: boolean;
+  log?: (line: string) => void;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+export interface TrainBundleResult {
+  dir: string;
+  manifest: Manifest;
+}
+
+/** Train a model on a labelled alert table and write it as a bundle under `out`. */
+export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleResult> {
+  const log = o.log ?? (() => {});
+  const dir = resolve(o.out);
+  const name = o.name ?? basename(dirname(dir));
+  const version = o.version ?? basename(dir);
+  const table = await readTable(o.data);
+  log(`read ${table.rowCount} rows × ${table.names.length} columns from ${o.data}`);
+  const exclude = [o.label, ...(o.timeColumn ? [o.timeColumn] : []), ...(o.exclude ?? [])];
+  const { spec, report } = await resolveSpec(table, o.spec, exclude);
+  for (const line of report) log(`  ${line}`);
+  log(`feature spec: ${spec.features.length} features (${specHash(spec).slice(0, 19)}…)`);
+
+  const data = encodeLabelled(table, spec, o.label, o.timeColumn);
+  const labelled = labelledRows(data.labels);
+  if (labelled.length < table.rowCount) log(`left out ${table.rowCount - labelled.length} rows without a label`);
+  if (!o.timeColumn) log('no --time-column: taking file order as time order for the split');
+  const fractions = { holdout: o.fractions?.holdout ?? 0.2, valid: o.valid ? 0 : (o.fractions?.valid ?? 0.15) };
+  const split = timeOrderedSplit(labelled, data.times, fractions);
+  const nf = data.numFeatures;
+  const part = (rows: Int32Array) => ({ x: gatherRows(data.x, nf, rows), labels: gather(data.labels, rows), numRows: rows.length, numFeatures: nf });
+  const trainSet = part(split.train);
+  let validSet = part(split.valid);
+  if (o.valid) {
+    const vt = await readTable(o.valid);
+    const v = encodeLabelled(vt, spec, o.label);
+    const rows = labelledRows(v.labels);
+    validSet = { x: gatherRows(v.x, nf, rows), labels: gather(v.labels, rows), numRows: rows.length, numFeatures: nf };
+  }
+  const holdoutSet = part(split.holdout);
+  if (validSet.numRows === 0) throw new Error('no validation rows: give --valid FILE or a validation fraction above 0');
+  log(`split${o.timeColumn ? ` by ${o.timeColumn}` : ''}: ${trainSet.numRows} train, ${validSet.numRows} validation${o.valid ? ` (${o.valid})` : ''}, ${holdoutSet.numRows} holdout rows`);
+
+  const result = await train(trainSet, o.params, { valid: validSet, onProgress: o.onProgress });
+  log(`trained ${result.treesKept} trees${result.stoppedEarly ? ` (early stopping after ${result.history.length})` : ''} in ${((result.timings.binningMs + result.timings.boostingMs) / 1000).toFixed(1)}s on ${result.timings.threads} thread(s)`);
+
+  const onnxBytes = treeEnsembleToOnnx(result.model, { metadata: { name, version, spec_hash: specHash(spec) } });
+  // Metrics come from ONNX Runtime on the exported bytes: the numbers describe what will be served.
+  const scorer = await OnnxScorer.load(onnxBytes);
+  try {
+    const validScores = await scorer.score(validSet.x, validSet.numRows);
+    const validation = evaluationMetrics(validSet.labels, validScores);
+    const thresholds = recommendThresholds(validation);
+    const holdout = holdoutSet.numRows > 0
+      ? evaluationMetrics(holdoutSet.labels, await scorer.score(holdoutSet.x, holdoutSet.numRows), thresholds)
+      : undefined;
+    const positives = trainSet.labels.reduce((a, b) => a + b, 0);
+    const range = (rows: Int32Array) => (data.times && rows.length > 0
+      ? { from: new Date(Math.min(...Array.from(rows, (r) => data.times![r]))).toISOString(), to: new Date(Math.max(...Array.from(rows, (r) => data.times![r]))).toISOString() }
+      : undefined);
+    const manifest = await writeBundle(dir, {
+      onnxBytes,
+      manifest: {
+        name, version, createdAt: new Date().toISOString(), featureSpec: spec,
+        onnx: { inputName: 'features', outputNames: { probabilities: PROBABILITY_OUTPUT, label: LABEL_OUTPUT }, opset: { 'ai.onnx': OPSETS.default, 'ai.onnx.ml': OPSETS.ml } },
+        training: {
+          rows: trainSet.numRows, positives, baseRate: positives / trainSet.numRows, source: sourceName(o.data),
+          timeColumn: o.timeColumn, labelColumn: o.label, trainRange: range(split.train), validRange: o.valid ? undefined : range(split.valid),
+          holdoutRange: range(split.holdout), validationSource: o.valid ? sourceName(o.valid) : undefined,
+          validRows: validSet.numRows, holdoutRows: holdoutSet.numRows, treesGrown: result.history.length,
+          // Kept so `winnow evaluate --holdout` can redo exactly this split.
+          split: fractions,
+        },
+        parameters: { ...result.params },
+        metrics: { validation, holdout },
+        thresholds,
+        trees: {
+          count: result.model.trees.length,
+          maxDepth: Math.max(0, ...result.model.trees.map((t) => treeDepth(t))),
+          leaves: result.model.trees.reduce((a, t) => a + leafCount(t), 0),
+        },
+      },
+    }, { overwrite: o.overwrite });
+    return { dir, manifest };
+  } finally {
+    await scorer.release();
+  }
+}

@@ -1,0 +1,56 @@
+/** @module The seeded synthetic alert generator: a lazily evaluated, time-sorted stream of labelled alerts. */
+import { Random } from './random.ts';
+import type { AlertRow } from './columns.ts';
+import { AlertClock, timeWindow } from './clock.ts';
+import { createPopulation, drawCustomer } from './population.ts';
+import { AlertHistory, type PriorCounts } from './history.ts';
+import { RULES, ruleWeights } from './rules.ts';
+import { drawAlert } from './events.ts';
+import { drawLabel, riskLogit } from './risk.ts';
+
+/** Options for `generateAlerts`. */
+export interface GenerateOptions {
+  /** Number of alerts to emit. */
+  rows: number;
+  /** Same seed, same alerts, byte for byte. */
+  seed: number | string;
+  /** ISO time of the window's start. */
+  start?: string;
+  /** Length of the window in calendar months. */
+  months?: number;
+}
+
+/** Average alerts per customer: enough recurrence for history features, with a heavy tail per customer. */
+const ALERTS_PER_CUSTOMER = 6;
+
+/**
+ * Yields `rows` alerts sorted by `occurred_at`, one at a time, so a million rows stream to a
+ * file in constant memory (only per-customer state is kept). Keys follow `ALERT_COLUMNS`.
+ */
+export function* generateAlerts({ rows, seed, start = '2025-01-01T00:00:00Z', months = 9 }: GenerateOptions): Generator<AlertRow> {
+  if (!Number.isInteger(rows) || rows < 0) throw new Error(`rows: expected a whole number ≥ 0, got ${rows}`);
+  const window = timeWindow(start, months);
+  // Each part draws from its own stream, so changing how one part samples leaves the others intact.
+  const root = new Random(seed);
+  const pop = createPopulation(root.fork('population'), Math.max(20, Math.round(rows / ALERTS_PER_CUSTOMER)), window, rows);
+  const clock = new AlertClock(window, Math.max(rows, 1), root.fork('clock'));
+  const history = new AlertHistory(root.fork('history'), window);
+  const rng = root.fork('alerts');
+  const labelRng = root.fork('labels');
+  const weights: number[] = new Array(RULES.length).fill(0);
+  const prior: PriorCounts = { alerts90d: 0, falsePositives90d: 0, sars: 0, daysSinceLast: null };
+  const idWidth = Math.max(8, String(rows).length);
+
+  for (let i = 0; i < rows; i++) {
+    const ms = clock.next();
+    const progress = clock.progress(ms);
+    const customer = drawCustomer(pop, rng, ms);
+    const rule = RULES[rng.weighted(ruleWeights(customer.segmentIndex, progress, weights))];
+    history.before(customer, ms, prior);
+    const alertId = 'A' + String(i + 1).padStart(idWidth, '0');
+    const row = drawAlert(rng, { alertId, ms, progress, customer, rule, prior });
+    row.is_true_positive = drawLabel(labelRng, riskLogit(labelRng, row, customer, progress));
+    history.record(customer, ms, row.is_true_positive);
+    yield row;
+  }
+}
