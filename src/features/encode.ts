@@ -183,8 +183,9 @@ export function encodeColumns(table: ColumnTable, spec: FeatureSpec): Float32Arr
   const cols = cs.map((c) => table.columns[columnIndex(table, c.feature)]);
   const out = new Float32Array(n * width);
   const file = table.source;
-  // Column by column, so each inner loop is monomorphic in kind and array type; the common case
-  // (a finite number, a known category, a real boolean) never leaves the loop or allocates.
+  // Within a block of rows, column by column, so each inner loop is monomorphic in kind and array
+  // type; the common case (a finite number, a known category, a real boolean) never leaves the loop
+  // or allocates. So the error reported is the first bad cell in that scan order, not always the lowest row.
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const end = Math.min(n, start + BLOCK_ROWS);
     for (let j = 0; j < width; j++) {

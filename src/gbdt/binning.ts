@@ -83,12 +83,21 @@ function midpoint(lo: number, hi: number): number {
   return mid >= lo && mid < hi ? mid : lo;
 }
 
-/** Bin a row-major float32 matrix into a row-major Uint8 matrix (same shape). */
-export function applyBins(x: Float32Array, numRows: number, numFeatures: number, mapper: BinMapper): Uint8Array {
-  const out = new Uint8Array(numRows * numFeatures);
+/**
+ * Bin a row-major float32 matrix into a row-major Uint8 matrix with `stride` bytes per row
+ * (≥ numFeatures; padding stays 0), written into `out` when given.
+ */
+export function applyBins(
+  x: Float32Array,
+  numRows: number,
+  numFeatures: number,
+  mapper: BinMapper,
+  stride = numFeatures,
+  out = new Uint8Array(numRows * stride),
+): Uint8Array {
   for (let f = 0; f < numFeatures; f++) {
     const bounds = mapper.upper[f];
-    for (let r = 0, i = f; r < numRows; r++, i += numFeatures) out[i] = binOf(bounds, x[i]);
+    for (let r = 0; r < numRows; r++) out[r * stride + f] = binOf(bounds, x[r * numFeatures + f]);
   }
   return out;
 }

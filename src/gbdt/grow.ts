@@ -1,9 +1,10 @@
 /** @module Leaf-wise tree growth: split the leaf with the largest gain until a limit says stop. */
 import { addLeaf, emptyBinTree, type BinTree } from './bin-tree.ts';
-import { type HistogramBuilder, subtractHistogram } from './histogram.ts';
+import { decodeHistogram, type HistogramBuilder, subtractHistogram } from './histogram.ts';
 import type { TrainParams } from './params.ts';
 import { partitionRows } from './partition.ts';
-import { findBestSplit, histogramTotals, leafValue, type Split } from './split.ts';
+import type { GradientScales } from './quantize.ts';
+import { findBestSplit, histogramTotals, type Split } from './split.ts';
 
 /** A leaf of the tree being grown: its rows are `rowIndex[begin..end)`. */
 interface Leaf {
@@ -13,6 +14,7 @@ interface Leaf {
   depth: number;
   sumG: number;
   sumH: number;
+  /** Packed histogram, kept only while the leaf may still be split. */
   hist: Float64Array | null;
   best: Split | null;
 }
@@ -20,38 +22,41 @@ interface Leaf {
 /** Everything growth needs besides parameters; buffers are reused across trees. */
 export interface GrowContext {
   bins: Uint8Array;
-  numFeatures: number;
+  /** Bytes per row of `bins`. */
+  stride: number;
   rowIndex: Uint32Array;
   scratch: Uint32Array;
   valueBins: Int32Array;
   histograms: HistogramBuilder;
   histPool: Float64Array[];
   histSize: number;
+  /** Scratch for the dequantized histogram of the leaf under evaluation. */
+  decoded: Float64Array;
 }
 
-/** A grown tree plus the row segment of each leaf, so the caller can update margins without traversal. */
+/** A grown tree (leaf values not yet set) plus the row segment of each leaf. */
 export interface GrownTree {
   tree: BinTree;
   leaves: { node: number; begin: number; end: number }[];
 }
 
-type GrowParams = Pick<TrainParams, 'maxLeaves' | 'maxDepth' | 'learningRate' | 'l2' | 'minChildWeight' | 'minDataInLeaf' | 'minSplitGain'>;
+type GrowParams = Pick<TrainParams, 'maxLeaves' | 'maxDepth' | 'l2' | 'minChildWeight' | 'minDataInLeaf' | 'minSplitGain'>;
 
 /** Grow one tree over rows `rowIndex[0..numRows)` using only `features` for splits. */
-export function growTree(ctx: GrowContext, numRows: number, features: Int32Array, p: GrowParams): GrownTree {
+export function growTree(ctx: GrowContext, numRows: number, features: Int32Array, scales: GradientScales, p: GrowParams): GrownTree {
   const tree = emptyBinTree();
   const takeHist = () => ctx.histPool.pop() ?? new Float64Array(ctx.histSize);
   const canSplit = (depth: number, rows: number, leafCount: number) =>
     (p.maxDepth === 0 || depth < p.maxDepth) && leafCount < p.maxLeaves && rows >= 2 * p.minDataInLeaf;
   const evaluate = (leaf: Leaf) => {
-    leaf.best = leaf.hist
-      ? findBestSplit(leaf.hist, features, ctx.valueBins, { sumG: leaf.sumG, sumH: leaf.sumH, count: leaf.end - leaf.begin }, p)
-      : null;
+    decodeHistogram(leaf.hist!, ctx.valueBins, scales, ctx.decoded);
+    leaf.best = findBestSplit(ctx.decoded, features, ctx.valueBins, { sumG: leaf.sumG, sumH: leaf.sumH, count: leaf.end - leaf.begin }, p);
   };
 
   const rootHist = takeHist();
   ctx.histograms.build(0, numRows, rootHist);
-  const totals = histogramTotals(rootHist, ctx.valueBins[0]);
+  decodeHistogram(rootHist, ctx.valueBins, scales, ctx.decoded);
+  const totals = histogramTotals(ctx.decoded, ctx.valueBins[0]);
   const root: Leaf = { node: addLeaf(tree, 0, numRows), begin: 0, end: numRows, depth: 0, ...totals, hist: rootHist, best: null };
   if (canSplit(0, numRows, 1)) evaluate(root);
   const leaves: Leaf[] = [root];
@@ -65,7 +70,7 @@ export function growTree(ctx: GrowContext, numRows: number, features: Int32Array
     if (pick < 0) break;
     const parent = leaves[pick];
     const s = parent.best!;
-    const mid = partitionRows(ctx.rowIndex, parent.begin, parent.end, ctx.bins, ctx.numFeatures, s.feature, s.bin, s.missingLeft, ctx.scratch);
+    const mid = partitionRows(ctx.rowIndex, parent.begin, parent.end, ctx.bins, ctx.stride, s.feature, s.bin, s.missingLeft, ctx.scratch);
     const depth = parent.depth + 1;
     const left: Leaf = { node: addLeaf(tree, 0, mid - parent.begin), begin: parent.begin, end: mid, depth, sumG: s.leftG, sumH: s.leftH, hist: null, best: null };
     const right: Leaf = { node: addLeaf(tree, 0, parent.end - mid), begin: mid, end: parent.end, depth, sumG: parent.sumG - s.leftG, sumH: parent.sumH - s.leftH, hist: null, best: null };
@@ -80,6 +85,7 @@ export function growTree(ctx: GrowContext, numRows: number, features: Int32Array
     const wantLeft = canSplit(depth, left.end - left.begin, leaves.length);
     const wantRight = canSplit(depth, right.end - right.begin, leaves.length);
     const parentHist = parent.hist!;
+    parent.hist = null;
     if (wantLeft || wantRight) {
       // Build the smaller child; the larger is parent minus smaller, reusing the parent's buffer.
       const [small, large] = left.end - left.begin <= right.end - right.begin ? [left, right] : [right, left];
@@ -87,23 +93,18 @@ export function growTree(ctx: GrowContext, numRows: number, features: Int32Array
       ctx.histograms.build(small.begin, small.end, small.hist);
       subtractHistogram(parentHist, small.hist);
       large.hist = parentHist;
-      if (wantLeft) evaluate(left);
-      if (wantRight) evaluate(right);
+      for (const child of [left, right]) {
+        if (child === left ? wantLeft : wantRight) evaluate(child);
+        if (!child.best) {
+          ctx.histPool.push(child.hist!);
+          child.hist = null;
+        }
+      }
     } else {
       ctx.histPool.push(parentHist);
     }
-    parent.hist = null;
-    for (const child of [left, right]) {
-      if (!child.best && child.hist) {
-        ctx.histPool.push(child.hist);
-        child.hist = null;
-      }
-    }
   }
 
-  for (const leaf of leaves) {
-    tree.value[leaf.node] = p.learningRate * leafValue(leaf.sumG, leaf.sumH, p.l2);
-    if (leaf.hist) ctx.histPool.push(leaf.hist);
-  }
+  for (const leaf of leaves) if (leaf.hist) ctx.histPool.push(leaf.hist);
   return { tree, leaves: leaves.map(({ node, begin, end }) => ({ node, begin, end })) };
 }

@@ -9,7 +9,7 @@ export function partitionRows(
   begin: number,
   end: number,
   bins: Uint8Array,
-  numFeatures: number,
+  stride: number,
   feature: number,
   bin: number,
   missingLeft: boolean,
@@ -19,7 +19,7 @@ export function partitionRows(
   let r = 0;
   for (let i = begin; i < end; i++) {
     const row = rowIndex[i];
-    const b = bins[row * numFeatures + feature];
+    const b = bins[row * stride + feature];
     if (b === 0 ? missingLeft : b <= bin) rowIndex[l++] = row;
     else scratch[r++] = row;
   }

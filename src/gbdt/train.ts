@@ -4,11 +4,13 @@ import type { TreeEnsemble } from '../trees/tree-ensemble.ts';
 import { applyBins, type BinMapper, fitBins, valueBinCount } from './binning.ts';
 import { type BinTree, binTreeLeaf, toFloatTree } from './bin-tree.ts';
 import { type GrowContext, growTree } from './grow.ts';
-import { FEATURE_STRIDE, type HistogramBuilder, serialHistogramBuilder } from './histogram.ts';
+import { FEATURE_STRIDE, type HistogramBuilder, packedHistogramSize, rowStride, serialHistogramBuilder } from './histogram.ts';
 import { computeGradients, initialMargin, logLoss } from './objective.ts';
 import { parallelHistogramBuilder } from './parallel/parallel-histogram.ts';
 import { parseTrainParams, type TrainParams, type TrainParamsInput } from './params.ts';
+import { quantizeGradients } from './quantize.ts';
 import { sampleFeatures, sampleRows, seededRandom } from './sampling.ts';
+import { leafValue } from './split.ts';
 
 /** A labelled, encoded table: row-major float32 features (NaN = missing), labels 0/1. */
 export interface TrainingSet {
@@ -23,7 +25,8 @@ export interface TrainingSet {
 export interface TrainProgress {
   tree: number;
   numTrees: number;
-  trainLoss: number;
+  /** Only computed without a validation set. */
+  trainLoss?: number;
   validLoss?: number;
   bestTree: number;
   elapsedMs: number;
@@ -40,7 +43,7 @@ export interface TrainResult {
   /** Trees kept (the best validation iteration when early stopping is on). */
   treesKept: number;
   stoppedEarly: boolean;
-  history: { trainLoss: number; validLoss?: number }[];
+  history: { trainLoss?: number; validLoss?: number }[];
   mapper: BinMapper;
   timings: { binningMs: number; boostingMs: number; threads: number };
 }
@@ -61,30 +64,31 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
   const { numRows: n, numFeatures: nf } = data;
   const t0 = performance.now();
   const mapper = fitBins(data.x, n, nf, { maxBins: p.maxBins });
-  const bins = shared(Uint8Array, n * nf);
-  bins.set(applyBins(data.x, n, nf, mapper));
+  const stride = rowStride(nf);
+  const bins = applyBins(data.x, n, nf, mapper, stride, shared(Uint8Array, n * stride));
   const weights = effectiveWeights(data, p.scalePosWeight);
   const base = initialMargin(data.labels, weights);
   const margins = new Float64Array(n).fill(base);
-  const grad = shared(Float32Array, n);
-  const hess = shared(Float32Array, n);
+  const grad = new Float32Array(n);
+  const hess = new Float32Array(n);
+  const packed = shared(Float64Array, n);
   const rowIndex = shared(Uint32Array, n);
   // availableParallelism respects CPU affinity (containers), unlike cpus().length.
   const threads = p.threads === 0 ? availableParallelism() : p.threads;
-  const inputs = { bins, numFeatures: nf, grad, hess, rowIndex };
+  const inputs = { bins, numFeatures: nf, packed, rowIndex };
   const useParallel = threads > 1 && n * nf >= PARALLEL_MIN_CELLS;
   const histograms: HistogramBuilder = useParallel ? await parallelHistogramBuilder(inputs, threads) : serialHistogramBuilder(inputs);
   const valid = opts.valid && {
     set: opts.valid,
-    bins: applyBins(opts.valid.x, opts.valid.numRows, nf, mapper),
+    bins: applyBins(opts.valid.x, opts.valid.numRows, nf, mapper, stride),
     margins: new Float64Array(opts.valid.numRows).fill(base),
   };
   const t1 = performance.now();
 
   const ctx: GrowContext = {
-    bins, numFeatures: nf, rowIndex, scratch: new Uint32Array(n),
+    bins, stride, rowIndex, scratch: new Uint32Array(n),
     valueBins: Int32Array.from({ length: nf }, (_, f) => valueBinCount(mapper, f)),
-    histograms, histPool: [], histSize: nf * FEATURE_STRIDE,
+    histograms, histPool: [], histSize: packedHistogramSize(nf), decoded: new Float64Array(nf * FEATURE_STRIDE),
   };
   const rand = seededRandom(p.seed);
   const trees: BinTree[] = [];
@@ -96,7 +100,18 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
       computeGradients(margins, data.labels, weights, grad, hess);
       const m = sampleRows(n, p.subsample, rand, rowIndex);
       const features = sampleFeatures(nf, p.colsample, rand);
-      const grown = growTree(ctx, m, features, p);
+      const scales = quantizeGradients(grad, hess, rowIndex, m, rand, packed);
+      const grown = growTree(ctx, m, features, scales, p);
+      // Splits were chosen on quantized sums; leaf values come from the exact gradients.
+      for (const leaf of grown.leaves) {
+        let g = 0;
+        let h = 0;
+        for (let i = leaf.begin; i < leaf.end; i++) {
+          g += grad[rowIndex[i]];
+          h += hess[rowIndex[i]];
+        }
+        grown.tree.value[leaf.node] = p.learningRate * leafValue(g, h, p.l2);
+      }
       trees.push(grown.tree);
       if (m === n) {
         for (const leaf of grown.leaves) {
@@ -104,17 +119,18 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
           for (let i = leaf.begin; i < leaf.end; i++) margins[rowIndex[i]] += v;
         }
       } else {
-        for (let r = 0; r < n; r++) margins[r] += grown.tree.value[binTreeLeaf(grown.tree, bins, r * nf)];
+        for (let r = 0; r < n; r++) margins[r] += grown.tree.value[binTreeLeaf(grown.tree, bins, r * stride)];
       }
-      const trainLoss = logLoss(margins, data.labels, data.weights);
+      // Training loss costs a pass over every row; it is only worth it when there is nothing to validate on.
+      const trainLoss = valid ? undefined : logLoss(margins, data.labels, data.weights);
       let validLoss: number | undefined;
       if (valid) {
         const vb = valid.bins;
-        for (let r = 0; r < valid.set.numRows; r++) valid.margins[r] += grown.tree.value[binTreeLeaf(grown.tree, vb, r * nf)];
+        for (let r = 0; r < valid.set.numRows; r++) valid.margins[r] += grown.tree.value[binTreeLeaf(grown.tree, vb, r * stride)];
         validLoss = logLoss(valid.margins, valid.set.labels, valid.set.weights);
         if (validLoss < best.loss) best = { tree: t, loss: validLoss };
       } else {
-        best = { tree: t, loss: trainLoss };
+        best = { tree: t, loss: trainLoss! };
       }
       history.push({ trainLoss, validLoss });
       opts.onProgress?.({ tree: t + 1, numTrees: p.numTrees, trainLoss, validLoss, bestTree: best.tree + 1, elapsedMs: performance.now() - t1 });

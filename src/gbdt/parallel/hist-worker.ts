@@ -9,8 +9,7 @@ const hist = new Float64Array(init.hist);
 const inputs = {
   bins: new Uint8Array(init.bins),
   numFeatures: init.numFeatures,
-  grad: new Float32Array(init.grad),
-  hess: new Float32Array(init.hess),
+  packed: new Float64Array(init.packed),
   rowIndex: new Uint32Array(init.rowIndex),
 };
 

@@ -1,6 +1,6 @@
 /** @module Data-parallel histogram building: the trainer thread and N-1 workers each take a slice of rows. */
 import { Worker } from 'node:worker_threads';
-import { accumulateHistogram, FEATURE_STRIDE, type HistogramBuilder, type HistogramInputs } from '../histogram.ts';
+import { accumulateHistogram, type HistogramBuilder, type HistogramInputs, packedHistogramSize } from '../histogram.ts';
 import { CONTROL_SLOTS, Slot, type WorkerInit } from './protocol.ts';
 
 /** Below this many rows a leaf is built on the calling thread alone; a handshake costs more. */
@@ -18,14 +18,14 @@ interface Lane {
  * row range, and partial histograms are summed in lane order, so results do not depend on timing.
  */
 export async function parallelHistogramBuilder(inp: HistogramInputs, threads: number): Promise<HistogramBuilder> {
-  const histSize = inp.numFeatures * FEATURE_STRIDE;
+  const histSize = packedHistogramSize(inp.numFeatures);
   const lanes: Lane[] = [];
   for (let i = 1; i < threads; i++) {
     const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
     const hist = new SharedArrayBuffer(histSize * 8);
     const init: WorkerInit = {
       control, hist, numFeatures: inp.numFeatures,
-      bins: sharedBuffer(inp.bins), grad: sharedBuffer(inp.grad), hess: sharedBuffer(inp.hess), rowIndex: sharedBuffer(inp.rowIndex),
+      bins: sharedBuffer(inp.bins), packed: sharedBuffer(inp.packed), rowIndex: sharedBuffer(inp.rowIndex),
     };
     const worker = new Worker(new URL('./hist-worker.mjs', import.meta.url), { workerData: init });
     lanes.push({ worker, control: new Int32Array(control), hist: new Float64Array(hist), job: 0 });

@@ -19,7 +19,6 @@ export interface WorkerInit {
   hist: SharedArrayBuffer;
   bins: SharedArrayBuffer;
   numFeatures: number;
-  grad: SharedArrayBuffer;
-  hess: SharedArrayBuffer;
+  packed: SharedArrayBuffer;
   rowIndex: SharedArrayBuffer;
 }
