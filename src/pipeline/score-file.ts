@@ -1,8 +1,9 @@
 /** @module The `score` use case: add a risk score and rank to every row of a file, failing open per row. */
-import { encodeColumns, encodeRecord, type AttributeValue } from '../features/index.ts';
+import { encodeColumns, encodeRecord, FeatureError, type AttributeValue } from '../features/index.ts';
 import { writeTable } from '../io/write-table.ts';
 import { readBundle } from '../model/index.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
+import { cellRef } from './columns.ts';
 import { readTable } from './load-labelled.ts';
 
 /** Columns added to the output. Prefixed so they never collide with the input's own columns. */
@@ -37,7 +38,8 @@ export async function scoreFile({ model, data, out }: { model: string; data: str
       try {
         encodeRecord(record, spec, x, r * nf);
       } catch (err) {
-        errors[r] = (err as Error).message;
+        if (!(err instanceof FeatureError)) throw err;
+        errors[r] = `${cellRef(table, r, err.source)}: ${err.problem}`;
       }
     }
   }

@@ -2,13 +2,13 @@
 import { basename, dirname, resolve } from 'node:path';
 import { specHash } from '../features/index.ts';
 import { train, type TrainProgress } from '../gbdt/train.ts';
-import type { TrainParamsInput } from '../gbdt/params.ts';
+import { parseTrainParams, type TrainParamsInput } from '../gbdt/params.ts';
 import { type Manifest, writeBundle } from '../model/index.ts';
 import { evaluationMetrics, recommendThresholds } from '../model/evaluation.ts';
 import { LABEL_OUTPUT, OPSETS, PROBABILITY_OUTPUT, treeEnsembleToOnnx } from '../onnx/tree-ensemble-to-onnx.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
 import { leafCount, treeDepth } from '../trees/tree-ensemble.ts';
-import { gather, gatherRows } from './columns.ts';
+import { columnIndex, gather, gatherRows } from './columns.ts';
 import { encodeLabelled, labelledRows, readTable, resolveSpec, sourceName } from './load-labelled.ts';
 import { type SplitFractions, timeOrderedSplit } from './split.ts';
 
@@ -42,7 +42,11 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
   const dir = resolve(o.out);
   const name = o.name ?? basename(dirname(dir));
   const version = o.version ?? basename(dir);
+  // Check parameters before reading a large file, so a typo fails in milliseconds.
+  const params = parseTrainParams(o.params);
   const table = await readTable(o.data);
+  columnIndex(table, o.label, 'label');
+  if (o.timeColumn) columnIndex(table, o.timeColumn, 'time');
   log(`read ${table.rowCount} rows × ${table.names.length} columns from ${o.data}`);
   const exclude = [o.label, ...(o.timeColumn ? [o.timeColumn] : []), ...(o.exclude ?? [])];
   const { spec, report } = await resolveSpec(table, o.spec, exclude);
@@ -69,7 +73,7 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
   if (validSet.numRows === 0) throw new Error('no validation rows: give --valid FILE or a validation fraction above 0');
   log(`split${o.timeColumn ? ` by ${o.timeColumn}` : ''}: ${trainSet.numRows} train, ${validSet.numRows} validation${o.valid ? ` (${o.valid})` : ''}, ${holdoutSet.numRows} holdout rows`);
 
-  const result = await train(trainSet, o.params, { valid: validSet, onProgress: o.onProgress });
+  const result = await train(trainSet, params, { valid: validSet, onProgress: o.onProgress });
   log(`trained ${result.treesKept} trees${result.stoppedEarly ? ` (early stopping after ${result.history.length})` : ''} in ${((result.timings.binningMs + result.timings.boostingMs) / 1000).toFixed(1)}s on ${result.timings.threads} thread(s)`);
 
   const onnxBytes = treeEnsembleToOnnx(result.model, { metadata: { name, version, spec_hash: specHash(spec) } });

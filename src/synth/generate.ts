@@ -44,7 +44,8 @@ export function* generateAlerts({ rows, seed, start = '2025-01-01T00:00:00Z', mo
   for (let i = 0; i < rows; i++) {
     const ms = clock.next();
     const progress = clock.progress(ms);
-    const customer = drawCustomer(pop, rng, ms);
+    let customer = drawCustomer(pop, rng, ms);
+    for (let tries = 0; history.hasExited(customer) && tries < 20; tries++) customer = drawCustomer(pop, rng, ms);
     const rule = RULES[rng.weighted(ruleWeights(customer.segmentIndex, progress, weights))];
     history.before(customer, ms, prior);
     const alertId = 'A' + String(i + 1).padStart(idWidth, '0');

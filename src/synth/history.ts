@@ -16,6 +16,8 @@ const DISPOSITION_LAG_MS = 3 * DAY_MS;
 const SAR_LAG_MS = 14 * DAY_MS;
 const LOOKBACK_MS = 90 * DAY_MS;
 const BACKFILL_DAYS = 365;
+/** After this many SARs the exchange closes the account, so the customer raises no more alerts. */
+export const EXIT_AFTER_SARS = 3;
 
 interface State {
   times: number[];
@@ -29,6 +31,7 @@ interface State {
 /** Tracks every customer's alerts; counts use only what an analyst could have known at the time. */
 export class AlertHistory {
   private readonly states: (State | undefined)[] = [];
+  private readonly exited = new Set<number>();
 
   constructor(
     private readonly rng: Random,
@@ -57,8 +60,14 @@ export class AlertHistory {
     out.alerts90d = s.times.length - s.head;
     out.falsePositives90d = fps;
     out.sars = c.sarsBefore + sars;
+    if (out.sars >= EXIT_AFTER_SARS) this.exited.add(c.index);
     out.daysSinceLast = Number.isFinite(s.lastMs) ? Math.round(((ms - s.lastMs) / DAY_MS) * 10) / 10 : null;
     return out;
+  }
+
+  /** True once the customer's account has been closed for repeated SARs. */
+  hasExited(c: Customer): boolean {
+    return this.exited.has(c.index);
   }
 
   /** Add an alert and its eventual label. */

@@ -8,17 +8,17 @@ import type { Customer } from './population.ts';
  * figure (sanctions under 1%, KYC and high-risk-counterparty near 5%) and the total near 3%.
  */
 export const RULE_INTERCEPTS: Readonly<Record<string, number>> = {
-  tm_structuring: -6.05,
-  tm_rapid_in_out: -6.65,
-  tm_large_withdrawal: -6.52,
-  tm_high_risk_counterparty: -5.29,
-  scr_sanctions: -9.12,
-  scr_pep: -5.49,
-  acc_vpn_prohibited_region: -7.05,
-  acc_tor: -5.63,
-  kyc_document_mismatch: -4.65,
-  mm_wash_trading: -6.17,
-  mm_spoofing: -5.72,
+  tm_structuring: -5.40,
+  tm_rapid_in_out: -5.83,
+  tm_large_withdrawal: -5.58,
+  tm_high_risk_counterparty: -4.55,
+  scr_sanctions: -7.46,
+  scr_pep: -4.14,
+  acc_vpn_prohibited_region: -6.43,
+  acc_tor: -5.14,
+  kyc_document_mismatch: -4.08,
+  mm_wash_trading: -5.35,
+  mm_spoofing: -4.70,
 };
 
 /**
