@@ -21,9 +21,8 @@ interface Leaf {
 
 /** Everything growth needs besides parameters; buffers are reused across trees. */
 export interface GrowContext {
-  bins: Uint8Array;
-  /** Bytes per row of `bins`. */
-  stride: number;
+  /** Bins column-major, for partitioning (histograms read the row-major copy through the builder). */
+  columns: Uint8Array[];
   rowIndex: Uint32Array;
   scratch: Uint32Array;
   valueBins: Int32Array;
@@ -70,7 +69,7 @@ export function growTree(ctx: GrowContext, numRows: number, features: Int32Array
     if (pick < 0) break;
     const parent = leaves[pick];
     const s = parent.best!;
-    const mid = partitionRows(ctx.rowIndex, parent.begin, parent.end, ctx.bins, ctx.stride, s.feature, s.bin, s.missingLeft, ctx.scratch);
+    const mid = partitionRows(ctx.rowIndex, parent.begin, parent.end, ctx.columns[s.feature], s.bin, s.missingLeft, ctx.scratch);
     const depth = parent.depth + 1;
     const left: Leaf = { node: addLeaf(tree, 0, mid - parent.begin), begin: parent.begin, end: mid, depth, sumG: s.leftG, sumH: s.leftH, hist: null, best: null };
     const right: Leaf = { node: addLeaf(tree, 0, parent.end - mid), begin: mid, end: parent.end, depth, sumG: parent.sumG - s.leftG, sumH: parent.sumH - s.leftH, hist: null, best: null };

@@ -8,6 +8,7 @@ import { FEATURE_STRIDE, type HistogramBuilder, packedHistogramSize, rowStride, 
 import { computeGradients, initialMargin, logLoss } from './objective.ts';
 import { parallelHistogramBuilder } from './parallel/parallel-histogram.ts';
 import { parseTrainParams, type TrainParams, type TrainParamsInput } from './params.ts';
+import { transposeBins } from './partition.ts';
 import { quantizeGradients } from './quantize.ts';
 import { sampleFeatures, sampleRows, seededRandom } from './sampling.ts';
 import { leafValue } from './split.ts';
@@ -86,7 +87,7 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
   const t1 = performance.now();
 
   const ctx: GrowContext = {
-    bins, stride, rowIndex, scratch: new Uint32Array(n),
+    columns: transposeBins(bins, n, nf, stride), rowIndex, scratch: new Uint32Array(n),
     valueBins: Int32Array.from({ length: nf }, (_, f) => valueBinCount(mapper, f)),
     histograms, histPool: [], histSize: packedHistogramSize(nf), decoded: new Float64Array(nf * FEATURE_STRIDE),
   };
@@ -121,8 +122,8 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
       } else {
         for (let r = 0; r < n; r++) margins[r] += grown.tree.value[binTreeLeaf(grown.tree, bins, r * stride)];
       }
-      // Training loss costs a pass over every row; it is only worth it when there is nothing to validate on.
-      const trainLoss = valid ? undefined : logLoss(margins, data.labels, data.weights);
+      // Training loss costs a pass over every row: only without a validation set, and every 10th tree.
+      const trainLoss = valid || (t % 10 !== 9 && t !== p.numTrees - 1) ? undefined : logLoss(margins, data.labels, data.weights);
       let validLoss: number | undefined;
       if (valid) {
         const vb = valid.bins;
@@ -130,7 +131,7 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
         validLoss = logLoss(valid.margins, valid.set.labels, valid.set.weights);
         if (validLoss < best.loss) best = { tree: t, loss: validLoss };
       } else {
-        best = { tree: t, loss: trainLoss! };
+        best = { tree: t, loss: Infinity }; // nothing to validate on: every tree is kept
       }
       history.push({ trainLoss, validLoss });
       opts.onProgress?.({ tree: t + 1, numTrees: p.numTrees, trainLoss, validLoss, bestTree: best.tree + 1, elapsedMs: performance.now() - t1 });

@@ -39,6 +39,15 @@ export function tableFormatOf(path: string): TableFormat {
 // memory, while an id column would only fill the map, so interning stops after this many values.
 const INTERN_LIMIT = 4096;
 
+/**
+ * A copy of a string that does not pin the text it was cut from. V8 represents a substring of 13+
+ * characters as a view into its parent, so keeping one timestamp per row would otherwise keep the
+ * whole file's text alive; prepending a character and slicing forces a small flat copy.
+ */
+function ownCopy(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 /** Grows a table column by column, storing each distinct short string once. */
 export class TableBuilder {
   readonly columns: AttributeValue[][] = [];
@@ -61,15 +70,13 @@ export class TableBuilder {
   /** The shared copy of a string value of column j. */
   intern(j: number, s: string): string {
     const map = this.interned[j];
-    if (map === null) return s;
+    if (map === null) return ownCopy(s);
     const seen = map.get(s);
     if (seen !== undefined) return seen;
-    if (map.size >= INTERN_LIMIT) {
-      this.interned[j] = null;
-      return s;
-    }
-    map.set(s, s);
-    return s;
+    const own = ownCopy(s);
+    if (map.size >= INTERN_LIMIT) this.interned[j] = null;
+    else map.set(own, own);
+    return own;
   }
 
   /** The finished table. */
