@@ -1,8 +1,7 @@
-/**
- * @module How a CSV cell's text becomes a value and back. Unquoted cells are typed (number,
- * boolean, missing, text); a quoted cell is always text, so the writer can quote any string that
- * would otherwise read back as something else and every value survives a round trip.
- */
+/** @module How a CSV cell's text becomes a value, and a value becomes cell text. */
+// Unquoted cells are typed (number, boolean, missing, text); a quoted cell is always text, so the
+// writer can quote any string that would otherwise read back as something else, and every value
+// survives a round trip.
 import type { AttributeValue } from '../features/spec.ts';
 
 /** Unquoted texts that mean something other than themselves. */
@@ -70,6 +69,7 @@ export function parseCell(text: string): AttributeValue {
 /** True when a string must be quoted to be read back unchanged. */
 export function needsQuotes(s: string): boolean {
   if (s.length === 0) return true; // an empty unquoted cell means missing
+  if (s.charCodeAt(0) === 0xfeff) return true; // would be taken for a byte-order mark at the start of a file
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 44 || c === 34 || c === 10 || c === 13) return true; // , " \n \r

@@ -1,8 +1,6 @@
-/**
- * @module An incremental RFC 4180 record splitter: text arrives in chunks, records leave with the
- * line they start on. Lines without a quote take a fast path (`split(',')`); only records with
- * quotes are scanned character by character, since they may hold commas, quotes and newlines.
- */
+/** @module An incremental RFC 4180 record splitter: text arrives in chunks, records leave with the line they start on. */
+// Lines without a quote take a fast path (`split(',')`); only records with quotes are scanned
+// character by character, since they may hold commas, quotes and newlines.
 
 /** A malformed record: the reader adds the file name and the column's name. */
 export class CsvSyntaxError extends Error {
@@ -33,7 +31,6 @@ export class CsvParser {
   /** Feed the next piece of text. */
   push(chunk: string): void {
     this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
-    this.nextQuote = -1;
     this.drain(false);
   }
 
@@ -46,6 +43,7 @@ export class CsvParser {
   private drain(final: boolean): void {
     const buf = this.buf;
     let pos = 0;
+    this.nextQuote = -1; // an index into the previous buffer means nothing in this one
     while (pos < buf.length) {
       let nl = buf.indexOf('\n', pos);
       if (nl === -1) {

@@ -4,20 +4,20 @@ import type { AttributeValue } from '../features/spec.ts';
 import { parseCell } from './cells.ts';
 import { CsvParser, CsvSyntaxError } from './csv-parser.ts';
 import { readJsonlText } from './read-jsonl.ts';
-import { TableBuilder, TableReadError, tableFormatOf, type Table } from './table.ts';
+import { TableBuilder, TableFileError, tableFormatOf, type Table } from './table.ts';
 
-export { TableReadError, tableFormatOf, type Table, type TableFormat } from './table.ts';
+export { TableFileError, tableFormatOf, type Table, type TableFormat } from './table.ts';
 
 const CHUNK_BYTES = 1 << 20;
 
-/** Text chunks of a file; a missing file or a directory is a TableReadError naming the path. */
+/** Text chunks of a file; a missing file or a directory is a TableFileError naming the path. */
 export async function* readTextChunks(path: string): AsyncGenerator<string> {
   let handle;
   try {
     handle = await open(path, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new TableReadError(path, null, code === 'ENOENT' ? 'file not found' : `cannot open (${code ?? String(err)})`);
+    throw new TableFileError(path, null, code === 'ENOENT' ? 'file not found' : `cannot open (${code ?? String(err)})`);
   }
   const stream = handle.createReadStream({ encoding: 'utf8', highWaterMark: CHUNK_BYTES });
   try {
@@ -28,9 +28,9 @@ export async function* readTextChunks(path: string): AsyncGenerator<string> {
       first = false;
     }
   } catch (err) {
-    if (err instanceof TableReadError) throw err;
+    if (err instanceof TableFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new TableReadError(path, null, code === 'EISDIR' ? 'is a directory, not a file' : `read failed (${code ?? String(err)})`);
+    throw new TableFileError(path, null, code === 'EISDIR' ? 'is a directory, not a file' : `read failed (${code ?? String(err)})`);
   } finally {
     stream.destroy();
     await handle.close().catch(() => undefined);
@@ -60,7 +60,7 @@ export async function readCsvText(source: string, chunks: AsyncIterable<string>)
     }
     if (cells.length === 1 && cells[0] === '' && width > 1 && quoted === null) return;
     if (cells.length !== width) {
-      throw new TableReadError(source, line, `expected ${width} cells, found ${cells.length}`);
+      throw new TableFileError(source, line, `expected ${width} cells, found ${cells.length}`);
     }
     const columns = builder.columns;
     for (let j = 0; j < width; j++) {
@@ -76,10 +76,10 @@ export async function readCsvText(source: string, chunks: AsyncIterable<string>)
     for await (const chunk of chunks) parser.push(chunk);
     parser.end();
   } catch (err) {
-    if (err instanceof CsvSyntaxError) throw new TableReadError(source, err.line, `${columnName(err.cell)}: ${err.detail}`);
+    if (err instanceof CsvSyntaxError) throw new TableFileError(source, err.line, `${columnName(err.cell)}: ${err.detail}`);
     throw err;
   }
-  if (builder === null) throw new TableReadError(source, 1, 'missing header row');
+  if (builder === null) throw new TableFileError(source, 1, 'missing header row');
   return (builder as TableBuilder).build(source);
 }
 
@@ -87,8 +87,8 @@ export async function readCsvText(source: string, chunks: AsyncIterable<string>)
 function headerNames(source: string, cells: string[], line: number): string[] {
   const seen = new Set<string>();
   cells.forEach((name, j) => {
-    if (name === '') throw new TableReadError(source, line, `column ${j + 1} has an empty name`);
-    if (seen.has(name)) throw new TableReadError(source, line, `duplicate column name '${name}'`);
+    if (name === '') throw new TableFileError(source, line, `column ${j + 1} has an empty name`);
+    if (seen.has(name)) throw new TableFileError(source, line, `duplicate column name '${name}'`);
     seen.add(name);
   });
   return cells;

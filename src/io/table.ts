@@ -11,9 +11,9 @@ export interface Table {
   rowCount: number;
 }
 
-/** A data file that cannot be read; the message starts `file:line:` like a compiler's. */
-export class TableReadError extends Error {
-  override readonly name = 'TableReadError';
+/** A data file that cannot be read or written as a table; the message starts `file:line:` like a compiler's. */
+export class TableFileError extends Error {
+  override readonly name = 'TableFileError';
 
   constructor(
     readonly file: string,
@@ -32,7 +32,7 @@ export function tableFormatOf(path: string): TableFormat {
   const ext = extname(path).toLowerCase();
   if (ext === '.csv') return 'csv';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
-  throw new TableReadError(path, null, `unsupported file type ${ext ? `'${ext}'` : '(no extension)'} (expected .csv or .jsonl)`);
+  throw new TableFileError(path, null, `unsupported file type ${ext ? `'${ext}'` : '(no extension)'} (expected .csv or .jsonl)`);
 }
 
 // Categorical columns repeat a few values millions of times; keeping one copy of each saves

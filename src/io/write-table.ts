@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AttributeValue } from '../features/spec.ts';
 import { formatCell } from './cells.ts';
-import { tableFormatOf, type TableFormat } from './table.ts';
+import { TableFileError, tableFormatOf, type TableFormat } from './table.ts';
 
 /** A row to write: values in column order, or an object read by column name. */
 export type TableRow = readonly AttributeValue[] | { readonly [name: string]: AttributeValue };
@@ -81,6 +81,17 @@ export interface WriteTableOptions {
   format?: TableFormat;
 }
 
+/** Column names must be what the readers accept back: non-empty and distinct (and at least one for CSV). */
+function checkNames(path: string, format: TableFormat, names: readonly string[]): void {
+  if (format === 'csv' && names.length === 0) throw new TableFileError(path, null, 'a CSV table needs at least one column');
+  const seen = new Set<string>();
+  names.forEach((name, j) => {
+    if (name === '') throw new TableFileError(path, null, `column ${j + 1} has an empty name`);
+    if (seen.has(name)) throw new TableFileError(path, null, `duplicate column name '${name}'`);
+    seen.add(name);
+  });
+}
+
 /**
  * Write rows to `path` as CSV or JSONL. Text goes to a temporary file beside the target, which is
  * renamed over it only once every row is written, so a failed run never leaves half a table.
@@ -88,6 +99,7 @@ export interface WriteTableOptions {
  */
 export async function writeTable(path: string, names: readonly string[], rows: RowSource, options: WriteTableOptions = {}): Promise<number> {
   const format = options.format ?? tableFormatOf(path);
+  checkNames(path, format, names);
   const stats = { rows: 0 };
   const temp = `${path}.partial-${process.pid}`;
   try {
@@ -96,6 +108,9 @@ export async function writeTable(path: string, names: readonly string[], rows: R
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });
+    const e = err as NodeJS.ErrnoException;
+    // File-system failures name the target, not the temporary; errors from the row source pass through.
+    if (e.syscall !== undefined) throw new TableFileError(path, null, `cannot write (${e.code ?? e.message})`);
     throw err;
   }
   return stats.rows;

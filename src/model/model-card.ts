@@ -64,6 +64,13 @@ function trainingSummary(t: Manifest['training']): string {
   return lines.join('\n');
 }
 
+/** The command that recomputes the holdout metrics, when the manifest records its split. */
+function reproduceNote(m: Manifest): string {
+  const t = m.training;
+  if (!t.split || typeof t.labelColumn !== 'string') return '';
+  return ` To recompute them from the training file: \`winnow evaluate --model models/${m.name}/${m.version} --data ${t.source} --label ${t.labelColumn} --holdout\`.`;
+}
+
 /** Markdown model card for compliance readers: use, data, parameters, metrics, thresholds, caveats and hashes. */
 export function renderModelCard(m: Manifest): string {
   const features = m.featureSpec.features.map((f, i) => [
@@ -78,7 +85,7 @@ export function renderModelCard(m: Manifest): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => [k, v]);
   const holdoutNote = m.metrics.holdout
-    ? 'Holdout metrics come from a later period than training and validation; they are the best estimate of performance on future alerts.'
+    ? 'Holdout metrics come from a later period than training and validation; they are the best estimate of performance on future alerts.' + reproduceNote(m)
     : '**No holdout metrics are recorded.** Validation numbers alone overstate what the model will do on future alerts.';
   return `# Model card: ${m.name} ${m.version}
 

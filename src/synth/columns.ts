@@ -70,7 +70,7 @@ export const ALERT_FEATURE_COLUMNS: readonly AlertColumn[] = ALERT_COLUMNS.filte
 );
 
 /** One generated alert, keys in ALERT_COLUMNS order; null marks a missing value. */
-export interface AlertRow {
+export type AlertRow = {
   alert_id: string;
   occurred_at: string;
   entity_id: string;
@@ -106,4 +106,4 @@ export interface AlertRow {
   self_trade_share: number | null;
   order_cancel_ratio: number | null;
   is_true_positive: 0 | 1;
-}
+};

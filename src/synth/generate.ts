@@ -24,8 +24,8 @@ export interface GenerateOptions {
 const ALERTS_PER_CUSTOMER = 6;
 
 /**
- * Yields `rows` alerts sorted by `occurred_at`, one at a time, so a million rows stream to a
- * file in constant memory (only per-customer state is kept). Keys follow `ALERT_COLUMNS`.
+ * Yields `rows` alerts sorted by `occurred_at`, one at a time, so a million rows stream to a file
+ * without being held: only per-customer profiles and recent history are kept. Keys follow `ALERT_COLUMNS`.
  */
 export function* generateAlerts({ rows, seed, start = '2025-01-01T00:00:00Z', months = 9 }: GenerateOptions): Generator<AlertRow> {
   if (!Number.isInteger(rows) || rows < 0) throw new Error(`rows: expected a whole number ≥ 0, got ${rows}`);
@@ -45,6 +45,7 @@ export function* generateAlerts({ rows, seed, start = '2025-01-01T00:00:00Z', mo
     const ms = clock.next();
     const progress = clock.progress(ms);
     let customer = drawCustomer(pop, rng, ms);
+    // Accounts closed after repeated SARs raise no further alerts.
     for (let tries = 0; history.hasExited(customer) && tries < 20; tries++) customer = drawCustomer(pop, rng, ms);
     const rule = RULES[rng.weighted(ruleWeights(customer.segmentIndex, progress, weights))];
     history.before(customer, ms, prior);
