@@ -1,6 +1,7 @@
 /** @module Streaming CSV and JSONL writers: rows in, text chunks out, written with backpressure and renamed into place when complete. */
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AttributeValue } from '../features/spec.ts';
@@ -103,11 +104,13 @@ export async function writeTable(path: string, names: readonly string[], rows: R
   const stats = { rows: 0 };
   const temp = `${path}.partial-${process.pid}`;
   try {
+    // `--out data/alerts.csv` should work in a fresh checkout, as it does for model bundles.
+    await mkdir(dirname(path), { recursive: true });
     // pipeline pulls from the generator only as fast as the file accepts data: that is the backpressure.
     await pipeline(Readable.from(formatTable(format, names, rows, stats)), createWriteStream(temp));
     await rename(temp, path);
   } catch (err) {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => {}); // best effort: the parent may not exist
     const e = err as NodeJS.ErrnoException;
     // File-system failures name the target, not the temporary; errors from the row source pass through.
     if (e.syscall !== undefined) throw new TableFileError(path, null, `cannot write (${e.code ?? e.message})`);

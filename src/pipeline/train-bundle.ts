@@ -87,9 +87,16 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
       ? evaluationMetrics(holdoutSet.labels, await scorer.score(holdoutSet.x, holdoutSet.numRows), thresholds)
       : undefined;
     const positives = trainSet.labels.reduce((a, b) => a + b, 0);
-    const range = (rows: Int32Array) => (data.times && rows.length > 0
-      ? { from: new Date(Math.min(...Array.from(rows, (r) => data.times![r]))).toISOString(), to: new Date(Math.max(...Array.from(rows, (r) => data.times![r]))).toISOString() }
-      : undefined);
+    const range = (rows: Int32Array) => {
+      if (!data.times || rows.length === 0) return undefined;
+      let from = Infinity;
+      let to = -Infinity;
+      for (const r of rows) {
+        from = Math.min(from, data.times[r]);
+        to = Math.max(to, data.times[r]);
+      }
+      return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    };
     const manifest = await writeBundle(dir, {
       onnxBytes,
       manifest: {

@@ -108,10 +108,15 @@ describe('writeTable', () => {
     await expect(writeTable(csv, [], [])).rejects.toThrow(`${csv}: a CSV table needs at least one column`);
     await expect(writeTable(csv, ['a', ''], [])).rejects.toThrow(`${csv}: column 2 has an empty name`);
     await expect(writeTable(csv, ['a', 'b', 'a'], [])).rejects.toThrow(`${csv}: duplicate column name 'a'`);
-    const nowhere = join(dir, 'no-such-dir', 'out.jsonl');
+    // A file where a folder should be: the parent folder cannot be created.
+    const blocker = fresh('csv');
+    await writeTable(blocker, ['a'], [[1]]);
+    const nowhere = join(blocker, 'out.jsonl');
     await expect(writeTable(nowhere, ['a'], [[1]])).rejects.toThrow(
-      expect.objectContaining({ name: 'TableFileError', message: `${nowhere}: cannot write (ENOENT)` }),
+      expect.objectContaining({ name: 'TableFileError', message: `${nowhere}: cannot write (EEXIST)` }),
     );
+    const nested = join(dir, 'new-dir', 'deeper', 'out.csv');
+    await expect(writeTable(nested, ['a'], [[1]])).resolves.toBe(1);
   });
 
   it('pulls rows only as fast as chunks are consumed', async () => {
