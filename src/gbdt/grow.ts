@@ -1,5 +1,6 @@
 /** @module Leaf-wise tree growth: split the leaf with the largest gain until a limit says stop. */
 import { addLeaf, emptyBinTree, type BinTree } from './bin-tree.ts';
+import type { FeatureBundles } from './bundling.ts';
 import { decodeHistogram, type HistogramBuilder, subtractHistogram } from './histogram.ts';
 import type { TrainParams } from './params.ts';
 import { partitionRows } from './partition.ts';
@@ -26,6 +27,7 @@ export interface GrowContext {
   rowIndex: Uint32Array;
   scratch: Uint32Array;
   valueBins: Int32Array;
+  bundles: FeatureBundles;
   histograms: HistogramBuilder;
   histPool: Float64Array[];
   histSize: number;
@@ -48,13 +50,13 @@ export function growTree(ctx: GrowContext, numRows: number, features: Int32Array
   const canSplit = (depth: number, rows: number, leafCount: number) =>
     (p.maxDepth === 0 || depth < p.maxDepth) && leafCount < p.maxLeaves && rows >= 2 * p.minDataInLeaf;
   const evaluate = (leaf: Leaf) => {
-    decodeHistogram(leaf.hist!, ctx.valueBins, scales, ctx.decoded);
+    decodeHistogram(leaf.hist!, ctx.valueBins, ctx.bundles, scales, ctx.decoded);
     leaf.best = findBestSplit(ctx.decoded, features, ctx.valueBins, { sumG: leaf.sumG, sumH: leaf.sumH, count: leaf.end - leaf.begin }, p);
   };
 
   const rootHist = takeHist();
   ctx.histograms.build(0, numRows, rootHist);
-  decodeHistogram(rootHist, ctx.valueBins, scales, ctx.decoded);
+  decodeHistogram(rootHist, ctx.valueBins, ctx.bundles, scales, ctx.decoded);
   const totals = histogramTotals(ctx.decoded, ctx.valueBins[0]);
   const root: Leaf = { node: addLeaf(tree, 0, numRows), begin: 0, end: numRows, depth: 0, ...totals, hist: rootHist, best: null };
   if (canSplit(0, numRows, 1)) evaluate(root);

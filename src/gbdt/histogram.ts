@@ -1,4 +1,5 @@
 /** @module Gradient histograms: the inner loop of training, where most of its time goes. */
+import type { FeatureBundles } from './bundling.ts';
 import { type GradientScales, unpack } from './quantize.ts';
 
 /** Bins per feature in a packed histogram (bin 0 = missing, 1..255 = values). */
@@ -13,9 +14,9 @@ export function rowStride(numFeatures: number): number {
 
 /** Shared, read-only inputs of every histogram build in one training run. */
 export interface HistogramInputs {
-  /** Row-major bins, `rowStride(numFeatures)` bytes per row (padding bytes are 0). */
+  /** Row-major bundle codes, `rowStride(numColumns)` bytes per row (padding bytes are 0). */
   bins: Uint8Array;
-  numFeatures: number;
+  numColumns: number;
   /** Quantized gradient and hessian of each row packed in one double (see quantize.ts). */
   packed: Float64Array;
   /** Row ids grouped by leaf; a leaf is a contiguous segment of this array. */
@@ -28,9 +29,9 @@ export interface HistogramBuilder {
   close(): Promise<void>;
 }
 
-/** Length of a packed histogram for `numFeatures` features. */
-export function packedHistogramSize(numFeatures: number): number {
-  return rowStride(numFeatures) * BINS;
+/** Length of a packed histogram over `numColumns` bundle columns. */
+export function packedHistogramSize(numColumns: number): number {
+  return rowStride(numColumns) * BINS;
 }
 
 /**
@@ -41,7 +42,7 @@ export function packedHistogramSize(numFeatures: number): number {
 export function accumulateHistogram(inp: HistogramInputs, begin: number, end: number, out: Float64Array): void {
   const { packed, rowIndex } = inp;
   const words = new Uint32Array(inp.bins.buffer, inp.bins.byteOffset, inp.bins.byteLength >>> 2);
-  const perRow = rowStride(inp.numFeatures) >>> 2;
+  const perRow = rowStride(inp.numColumns) >>> 2;
   for (let i = begin; i < end; i++) {
     const r = rowIndex[i];
     const p = packed[r];
@@ -62,13 +63,29 @@ export function subtractHistogram(parent: Float64Array, child: Float64Array): vo
   for (let i = 0; i < parent.length; i++) parent[i] -= child[i];
 }
 
-/** Dequantize a packed histogram into interleaved (gradient, hessian) sums for split search. */
-export function decodeHistogram(packed: Float64Array, valueBins: Int32Array, scales: GradientScales, out: Float64Array): void {
+/**
+ * Unbundle and dequantize a packed histogram into interleaved (gradient, hessian) sums per feature
+ * for split search. Integer sums are gathered first and scaled once, so nothing is rounded twice.
+ */
+export function decodeHistogram(packed: Float64Array, valueBins: Int32Array, bundles: FeatureBundles, scales: GradientScales, out: Float64Array): void {
+  for (let f = 0; f < valueBins.length; f++) out.fill(0, f * FEATURE_STRIDE, f * FEATURE_STRIDE + 2 * (valueBins[f] + 1));
+  for (let c = 0; c < bundles.numColumns; c++) {
+    const members = bundles.members[c];
+    for (let code = 0; code < bundles.codes[c]; code++) {
+      const v = packed[c * BINS + code];
+      if (v === 0) continue;
+      const [g, h] = unpack(v);
+      for (const f of members) {
+        const k = f * FEATURE_STRIDE + 2 * (Math.floor(code / bundles.multiplier[f]) % bundles.size[f]);
+        out[k] += g;
+        out[k + 1] += h;
+      }
+    }
+  }
   for (let f = 0; f < valueBins.length; f++) {
-    for (let b = 0; b <= valueBins[f]; b++) {
-      const [g, h] = unpack(packed[f * BINS + b]);
-      out[f * FEATURE_STRIDE + 2 * b] = g * scales.grad;
-      out[f * FEATURE_STRIDE + 2 * b + 1] = h * scales.hess;
+    for (let k = f * FEATURE_STRIDE, end = k + 2 * (valueBins[f] + 1); k < end; k += 2) {
+      out[k] *= scales.grad;
+      out[k + 1] *= scales.hess;
     }
   }
 }

@@ -29,6 +29,11 @@ export const trainParamsSchema = z
     seed: z.number().int().min(0).default(42),
     /** Worker threads for histogram building; 0 = one per core, 1 = single-threaded. */
     threads: z.number().int().min(0).max(64).default(0),
+    /**
+     * `levelwise`: one streaming pass per level (needs maxLeaves ≥ 2^maxDepth, maxDepth ≤ 12);
+     * `indexed`: exact best-first growth over per-leaf row lists; `auto` picks levelwise when it can.
+     */
+    engine: z.enum(['auto', 'levelwise', 'indexed']).default('auto'),
   })
   .strict();
 
@@ -44,15 +49,15 @@ export function parseTrainParams(input: unknown): TrainParams {
   throw new Error(`training parameter ${name}: ${issue.message}`);
 }
 
-/** Parse `key=value` pairs (numbers only) into a raw parameter object, naming a malformed pair. */
-export function paramsFromPairs(pairs: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
+/** Parse `key=value` pairs into a raw parameter object (numbers where they parse); the schema checks the rest. */
+export function paramsFromPairs(pairs: string[]): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new Error(`--param '${pair}': expected key=value`);
-    const value = Number(pair.slice(eq + 1));
-    if (!Number.isFinite(value)) throw new Error(`--param '${pair}': value must be a number`);
-    out[pair.slice(0, eq)] = value;
+    const text = pair.slice(eq + 1).trim();
+    const value = Number(text);
+    out[pair.slice(0, eq)] = text !== '' && Number.isFinite(value) ? value : text;
   }
   return out;
 }

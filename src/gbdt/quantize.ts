@@ -8,6 +8,8 @@
  * values are recomputed from the exact gradients afterwards.
  */
 
+import { roundingStream, unitHash } from './sampling.ts';
+
 export const PACK_SHIFT = 2 ** 26;
 const MAX_LEVELS = 127;
 
@@ -22,13 +24,17 @@ export function quantLevels(numRows: number): number {
   return Math.max(1, Math.min(MAX_LEVELS, Math.floor((PACK_SHIFT - 1) / Math.max(1, numRows))));
 }
 
-/** Quantize and pack rows `rows[0..count)` of grad/hess into `packed`; returns the scales to undo it. */
+/**
+ * Quantize and pack rows `rows[0..count)` of grad/hess into `packed`; returns the scales to undo it.
+ * Row r's rounding noise is `unitHash(seed, roundingStream(tree), r)`, the same in every engine.
+ */
 export function quantizeGradients(
   grad: Float32Array,
   hess: Float32Array,
   rows: Uint32Array,
   count: number,
-  rand: () => number,
+  seed: number,
+  tree: number,
   packed: Float64Array,
 ): GradientScales {
   let maxG = 0;
@@ -42,12 +48,11 @@ export function quantizeGradients(
   const q = quantLevels(count);
   const gs = maxG > 0 ? maxG / q : 1;
   const hs = maxH > 0 ? maxH / q : 1;
+  const stream = roundingStream(tree);
   for (let i = 0; i < count; i++) {
     const r = rows[i];
-    const u = rand();
-    const gq = Math.floor(grad[r] / gs + u);
-    const hq = Math.floor(hess[r] / hs + u);
-    packed[r] = gq * PACK_SHIFT + hq;
+    const u = unitHash(seed, stream, r);
+    packed[r] = Math.floor(grad[r] / gs + u) * PACK_SHIFT + Math.floor(hess[r] / hs + u);
   }
   return { grad: gs, hess: hs };
 }

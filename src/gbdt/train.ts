@@ -3,15 +3,14 @@ import { availableParallelism } from 'node:os';
 import type { TreeEnsemble } from '../trees/tree-ensemble.ts';
 import { applyBins, type BinMapper, fitBins, valueBinCount } from './binning.ts';
 import { type BinTree, binTreeLeaf, toFloatTree } from './bin-tree.ts';
-import { type GrowContext, growTree } from './grow.ts';
-import { FEATURE_STRIDE, type HistogramBuilder, packedHistogramSize, rowStride, serialHistogramBuilder } from './histogram.ts';
-import { computeGradients, initialMargin, logLoss } from './objective.ts';
-import { parallelHistogramBuilder } from './parallel/parallel-histogram.ts';
+import type { Booster } from './booster.ts';
+import { bundleRows, planBundles } from './bundling.ts';
+import { rowStride } from './histogram.ts';
+import { indexedBooster } from './indexed-booster.ts';
+import { LEVELWISE_MAX_DEPTH, levelwiseBooster } from './levelwise/levelwise-booster.ts';
+import { initialMargin, logLoss } from './objective.ts';
 import { parseTrainParams, type TrainParams, type TrainParamsInput } from './params.ts';
-import { transposeBins } from './partition.ts';
-import { quantizeGradients } from './quantize.ts';
-import { sampleFeatures, sampleRows, seededRandom } from './sampling.ts';
-import { leafValue } from './split.ts';
+import { sampleFeatures, seededRandom } from './sampling.ts';
 
 /** A labelled, encoded table: row-major float32 features (NaN = missing), labels 0/1. */
 export interface TrainingSet {
@@ -46,7 +45,7 @@ export interface TrainResult {
   stoppedEarly: boolean;
   history: { trainLoss?: number; validLoss?: number }[];
   mapper: BinMapper;
-  timings: { binningMs: number; boostingMs: number; threads: number };
+  timings: { binningMs: number; boostingMs: number; threads: number; engine: 'levelwise' | 'indexed' };
 }
 
 /** Rows × features above which a second thread pays for its start-up and synchronisation. */
@@ -66,19 +65,25 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
   const t0 = performance.now();
   const mapper = fitBins(data.x, n, nf, { maxBins: p.maxBins });
   const stride = rowStride(nf);
-  const bins = applyBins(data.x, n, nf, mapper, stride, shared(Uint8Array, n * stride));
+  const bins = applyBins(data.x, n, nf, mapper, stride);
   const weights = effectiveWeights(data, p.scalePosWeight);
   const base = initialMargin(data.labels, weights);
-  const margins = new Float64Array(n).fill(base);
-  const grad = new Float32Array(n);
-  const hess = new Float32Array(n);
-  const packed = shared(Float64Array, n);
-  const rowIndex = shared(Uint32Array, n);
+  const valueBins = Int32Array.from({ length: nf }, (_, f) => valueBinCount(mapper, f));
   // availableParallelism respects CPU affinity (containers), unlike cpus().length.
-  const threads = p.threads === 0 ? availableParallelism() : p.threads;
-  const inputs = { bins, numFeatures: nf, packed, rowIndex };
-  const useParallel = threads > 1 && n * nf >= PARALLEL_MIN_CELLS;
-  const histograms: HistogramBuilder = useParallel ? await parallelHistogramBuilder(inputs, threads) : serialHistogramBuilder(inputs);
+  const wanted = p.threads === 0 ? availableParallelism() : p.threads;
+  const threads = wanted > 1 && n * nf >= PARALLEL_MIN_CELLS ? wanted : 1;
+  const bundles = planBundles(valueBins);
+  const codeStride = rowStride(bundles.numColumns);
+  const codes = bundleRows(bins, n, stride, bundles, new Uint8Array(new SharedArrayBuffer(n * codeStride)), codeStride);
+  const engineInputs = { bins, stride, codes, bundles, numRows: n, numFeatures: nf, labels: data.labels, weights, baseMargin: base, valueBins, threads };
+  // With the leaf budget above 2^depth, leaf-wise and depth-wise growth make the same tree, and
+  // the level-synchronous engine makes it with streaming passes instead of scattered row lists.
+  const canLevelwise = p.maxDepth > 0 && p.maxDepth <= LEVELWISE_MAX_DEPTH && p.maxLeaves >= 2 ** p.maxDepth;
+  if (p.engine === 'levelwise' && !canLevelwise) {
+    throw new Error(`training parameter engine: levelwise needs 1 <= maxDepth <= ${LEVELWISE_MAX_DEPTH} and maxLeaves >= 2^maxDepth (got maxDepth ${p.maxDepth}, maxLeaves ${p.maxLeaves})`);
+  }
+  const levelwise = p.engine === 'levelwise' || (p.engine === 'auto' && canLevelwise);
+  const booster: Booster = levelwise ? await levelwiseBooster(engineInputs, p) : await indexedBooster(engineInputs, p);
   const valid = opts.valid && {
     set: opts.valid,
     bins: applyBins(opts.valid.x, opts.valid.numRows, nf, mapper, stride),
@@ -86,11 +91,6 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
   };
   const t1 = performance.now();
 
-  const ctx: GrowContext = {
-    columns: transposeBins(bins, n, nf, stride), rowIndex, scratch: new Uint32Array(n),
-    valueBins: Int32Array.from({ length: nf }, (_, f) => valueBinCount(mapper, f)),
-    histograms, histPool: [], histSize: packedHistogramSize(nf), decoded: new Float64Array(nf * FEATURE_STRIDE),
-  };
   const rand = seededRandom(p.seed);
   const trees: BinTree[] = [];
   const history: TrainResult['history'] = [];
@@ -98,36 +98,14 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
   let stoppedEarly = false;
   try {
     for (let t = 0; t < p.numTrees; t++) {
-      computeGradients(margins, data.labels, weights, grad, hess);
-      const m = sampleRows(n, p.subsample, rand, rowIndex);
-      const features = sampleFeatures(nf, p.colsample, rand);
-      const scales = quantizeGradients(grad, hess, rowIndex, m, rand, packed);
-      const grown = growTree(ctx, m, features, scales, p);
-      // Splits were chosen on quantized sums; leaf values come from the exact gradients.
-      for (const leaf of grown.leaves) {
-        let g = 0;
-        let h = 0;
-        for (let i = leaf.begin; i < leaf.end; i++) {
-          g += grad[rowIndex[i]];
-          h += hess[rowIndex[i]];
-        }
-        grown.tree.value[leaf.node] = p.learningRate * leafValue(g, h, p.l2);
-      }
-      trees.push(grown.tree);
-      if (m === n) {
-        for (const leaf of grown.leaves) {
-          const v = grown.tree.value[leaf.node];
-          for (let i = leaf.begin; i < leaf.end; i++) margins[rowIndex[i]] += v;
-        }
-      } else {
-        for (let r = 0; r < n; r++) margins[r] += grown.tree.value[binTreeLeaf(grown.tree, bins, r * stride)];
-      }
+      const tree = booster.grow(t, sampleFeatures(nf, p.colsample, rand));
+      trees.push(tree);
       // Training loss costs a pass over every row: only without a validation set, and every 10th tree.
-      const trainLoss = valid || (t % 10 !== 9 && t !== p.numTrees - 1) ? undefined : logLoss(margins, data.labels, data.weights);
+      const trainLoss = valid || (t % 10 !== 9 && t !== p.numTrees - 1) ? undefined : logLoss(booster.margins, data.labels, data.weights);
       let validLoss: number | undefined;
       if (valid) {
         const vb = valid.bins;
-        for (let r = 0; r < valid.set.numRows; r++) valid.margins[r] += grown.tree.value[binTreeLeaf(grown.tree, vb, r * stride)];
+        for (let r = 0; r < valid.set.numRows; r++) valid.margins[r] += tree.value[binTreeLeaf(tree, vb, r * stride)];
         validLoss = logLoss(valid.margins, valid.set.labels, valid.set.weights);
         if (validLoss < best.loss) best = { tree: t, loss: validLoss };
       } else {
@@ -141,7 +119,7 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
       }
     }
   } finally {
-    await histograms.close();
+    await booster.close();
   }
   const kept = valid && p.earlyStoppingRounds > 0 ? best.tree + 1 : trees.length;
   const model: TreeEnsemble = {
@@ -151,7 +129,7 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
   };
   return {
     model, params: p, treesKept: kept, stoppedEarly, history, mapper,
-    timings: { binningMs: t1 - t0, boostingMs: performance.now() - t1, threads: useParallel ? threads : 1 },
+    timings: { binningMs: t1 - t0, boostingMs: performance.now() - t1, threads, engine: levelwise ? 'levelwise' : 'indexed' },
   };
 }
 

@@ -8,7 +8,7 @@ const control = new Int32Array(init.control);
 const hist = new Float64Array(init.hist);
 const inputs = {
   bins: new Uint8Array(init.bins),
-  numFeatures: init.numFeatures,
+  numColumns: init.numColumns,
   packed: new Float64Array(init.packed),
   rowIndex: new Uint32Array(init.rowIndex),
 };

@@ -18,13 +18,13 @@ interface Lane {
  * row range, and partial histograms are summed in lane order, so results do not depend on timing.
  */
 export async function parallelHistogramBuilder(inp: HistogramInputs, threads: number): Promise<HistogramBuilder> {
-  const histSize = packedHistogramSize(inp.numFeatures);
+  const histSize = packedHistogramSize(inp.numColumns);
   const lanes: Lane[] = [];
   for (let i = 1; i < threads; i++) {
     const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
     const hist = new SharedArrayBuffer(histSize * 8);
     const init: WorkerInit = {
-      control, hist, numFeatures: inp.numFeatures,
+      control, hist, numColumns: inp.numColumns,
       bins: sharedBuffer(inp.bins), packed: sharedBuffer(inp.packed), rowIndex: sharedBuffer(inp.rowIndex),
     };
     const worker = new Worker(new URL('./hist-worker.mjs', import.meta.url), { workerData: init });

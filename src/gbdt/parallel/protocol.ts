@@ -18,7 +18,7 @@ export interface WorkerInit {
   control: SharedArrayBuffer;
   hist: SharedArrayBuffer;
   bins: SharedArrayBuffer;
-  numFeatures: number;
+  numColumns: number;
   packed: SharedArrayBuffer;
   rowIndex: SharedArrayBuffer;
 }

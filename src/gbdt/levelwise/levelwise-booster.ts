@@ -1,0 +1,212 @@
+/**
+ * @module Level-synchronous growth for depth-bound trees (maxLeaves ≥ 2^maxDepth, where leaf-wise
+ * and depth-wise growth make the same tree). Each level is ONE pass over all rows in memory order
+ * that routes every row to its child and builds the smaller child's histogram of each split, split
+ * across threads by row range. Scattered per-leaf row lists, and their cache misses, never appear.
+ */
+import { addLeaf, type BinTree, emptyBinTree } from '../bin-tree.ts';
+import type { Booster } from '../booster.ts';
+import type { FeatureBundles } from '../bundling.ts';
+import { decodeHistogram, FEATURE_STRIDE, subtractHistogram } from '../histogram.ts';
+import type { TrainParams } from '../params.ts';
+import { quantLevels } from '../quantize.ts';
+import { findBestSplit, histogramTotals, leafValue, type Split } from '../split.ts';
+import { type PassRunner, startPassRunner } from './pass-runner.ts';
+import { PassKind } from './passes.ts';
+import { allocateRowState, CHUNK_ROWS, Plan, PLAN_FIELDS, Scalar } from './row-state.ts';
+
+/** Deepest tree this engine grows: node ids must fit in 15 bits and slots stay a few MB. */
+export const LEVELWISE_MAX_DEPTH = 12;
+
+interface Leaf {
+  node: number;
+  depth: number;
+  count: number;
+  sumG: number;
+  sumH: number;
+  hist: Float64Array | null;
+  best: Split | null;
+}
+
+export interface LevelwiseInputs {
+  /** Row-major bins, `stride` bytes per row. */
+  bins: Uint8Array;
+  stride: number;
+  /** Row-major bundle codes (see bundling.ts). */
+  codes: Uint8Array;
+  bundles: FeatureBundles;
+  numRows: number;
+  numFeatures: number;
+  labels: Float32Array;
+  weights: Float32Array;
+  baseMargin: number;
+  valueBins: Int32Array;
+  threads: number;
+}
+
+/** Start the engine: copies inputs into shared memory, starts workers and computes the first gradients. */
+export async function levelwiseBooster(inp: LevelwiseInputs, p: TrainParams): Promise<Booster> {
+  const { numRows: n, numFeatures: nf, valueBins } = inp;
+  const maxNodes = 2 ** (p.maxDepth + 1);
+  const buffers = allocateRowState(n, nf, inp.bundles.numColumns, maxNodes, 2 ** Math.max(0, p.maxDepth - 1));
+  const runner = await startPassRunner(buffers, inp.threads);
+  const s = runner.state;
+  s.bins.set(inp.codes);
+  for (let r = 0; r < n; r++) for (let f = 0; f < nf; f++) s.columns[f * n + r] = inp.bins[r * inp.stride + f];
+  s.labels.set(inp.labels);
+  s.weights.set(inp.weights);
+  s.margins.fill(inp.baseMargin);
+  s.plan.fill(-1);
+  s.scalars[Scalar.bagRate] = p.subsample;
+  s.scalars[Scalar.seed] = p.seed;
+  s.scalars[Scalar.tree] = 0;
+  s.scalars[Scalar.applyLeaves] = 0;
+  runner.run(PassKind.gradients);
+  const pool: Float64Array[] = [];
+  const take = () => pool.pop() ?? new Float64Array(s.histSize);
+  const decoded = new Float64Array(nf * FEATURE_STRIDE);
+  const chunks = Math.ceil(n / CHUNK_ROWS);
+
+  return {
+    margins: s.margins,
+    grow(t, features) {
+      const scales = gradientScales(runner, quantLevels(sum(runner, (l) => l.maxes[2])));
+      s.scalars[Scalar.gradScale] = scales.grad;
+      s.scalars[Scalar.hessScale] = scales.hess;
+      runner.run(PassKind.root);
+      const rootHist = take();
+      mergeSlot(runner, 0, rootHist);
+      const count = sum(runner, (l) => l.counts[0]);
+      const tree = emptyBinTree();
+      const canSplit = (depth: number, rows: number) => (p.maxDepth === 0 || depth < p.maxDepth) && rows >= 2 * p.minDataInLeaf;
+      const evaluate = (leaf: Leaf) => {
+        decodeHistogram(leaf.hist!, valueBins, inp.bundles, scales, decoded);
+        leaf.best = findBestSplit(decoded, features, valueBins, { sumG: leaf.sumG, sumH: leaf.sumH, count: leaf.count }, p);
+      };
+      decodeHistogram(rootHist, valueBins, inp.bundles, scales, decoded);
+      const root: Leaf = { node: addLeaf(tree, 0, count), depth: 0, count, ...histogramTotals(decoded, valueBins[0]), hist: rootHist, best: null };
+      if (canSplit(0, count)) evaluate(root);
+      const leaves: Leaf[] = [root];
+      let frontier = root.best ? [root] : [];
+      if (!root.best) pool.push(rootHist);
+
+      while (frontier.length > 0) {
+        const pairs = frontier.map((parent) => planSplit(tree, parent, s.plan));
+        for (const lane of runner.lanes) for (const pair of pairs) lane.counts[pair.left.node] = lane.counts[pair.right.node] = 0;
+        runner.run(PassKind.route);
+        let slots = 0;
+        for (const pair of pairs) {
+          const { parent, left, right } = pair;
+          s.plan[parent.node * PLAN_FIELDS + Plan.feature] = -1;
+          left.count = tree.cover[left.node] = sum(runner, (l) => l.counts[left.node]);
+          right.count = tree.cover[right.node] = sum(runner, (l) => l.counts[right.node]);
+          if (canSplit(left.depth, Infinity)) {
+            pair.small = left.count <= right.count ? left : right;
+            pair.slot = slots++;
+            s.plan[pair.small.node * PLAN_FIELDS + Plan.slot] = pair.slot;
+          }
+        }
+        if (slots > 0) {
+          for (const lane of runner.lanes) lane.hist.fill(0, 0, slots * s.histSize);
+          runner.run(PassKind.build);
+        }
+        const next: Leaf[] = [];
+        for (const pair of pairs) {
+          const { parent, left, right, small, slot } = pair;
+          leaves.splice(leaves.indexOf(parent), 1, left, right);
+          if (small && slot !== undefined) {
+            s.plan[small.node * PLAN_FIELDS + Plan.slot] = -1;
+            small.hist = take();
+            mergeSlot(runner, slot, small.hist);
+            subtractHistogram(parent.hist!, small.hist);
+            (small === left ? right : left).hist = parent.hist;
+          } else {
+            pool.push(parent.hist!);
+          }
+          parent.hist = null;
+          for (const child of [left, right]) {
+            if (child.hist && canSplit(child.depth, child.count)) evaluate(child);
+            if (child.best) next.push(child);
+            else if (child.hist) {
+              pool.push(child.hist);
+              child.hist = null;
+            }
+          }
+        }
+        frontier = next;
+      }
+
+      runner.run(PassKind.leafSums);
+      for (const leaf of leaves) {
+        let g = 0;
+        let h = 0;
+        for (let c = 0; c < chunks; c++) {
+          g += s.chunkSums[(c * maxNodes + leaf.node) * 2];
+          h += s.chunkSums[(c * maxNodes + leaf.node) * 2 + 1];
+        }
+        tree.value[leaf.node] = p.learningRate * leafValue(g, h, p.l2);
+        s.leafValue[leaf.node] = tree.value[leaf.node];
+      }
+      // Apply this tree and prepare the next one's gradients in the same pass over the rows.
+      s.scalars[Scalar.tree] = t + 1;
+      s.scalars[Scalar.applyLeaves] = 1;
+      runner.run(PassKind.gradients);
+      return tree;
+    },
+    close: () => runner.close(),
+  };
+}
+
+interface PlannedSplit {
+  parent: Leaf;
+  left: Leaf;
+  right: Leaf;
+  small?: Leaf;
+  slot?: number;
+}
+
+/** Add the two children of `parent` to the tree and write the split into the shared plan. */
+function planSplit(tree: BinTree, parent: Leaf, plan: Int32Array): PlannedSplit {
+  const s = parent.best!;
+  const depth = parent.depth + 1;
+  const left: Leaf = { node: addLeaf(tree, 0, 0), depth, count: 0, sumG: s.leftG, sumH: s.leftH, hist: null, best: null };
+  const right: Leaf = { node: addLeaf(tree, 0, 0), depth, count: 0, sumG: parent.sumG - s.leftG, sumH: parent.sumH - s.leftH, hist: null, best: null };
+  tree.feature[parent.node] = s.feature;
+  tree.bin[parent.node] = s.bin;
+  tree.missingLeft[parent.node] = s.missingLeft;
+  tree.left[parent.node] = left.node;
+  tree.right[parent.node] = right.node;
+  const o = parent.node * PLAN_FIELDS;
+  plan[o + Plan.feature] = s.feature;
+  plan[o + Plan.bin] = s.bin;
+  plan[o + Plan.missingBin] = s.missingLeft ? 0 : 256;
+  plan[o + Plan.left] = left.node;
+  plan[o + Plan.right] = right.node;
+  return { parent, left, right };
+}
+
+function sum(runner: PassRunner, pick: (lane: PassRunner['lanes'][number]) => number): number {
+  let total = 0;
+  for (const lane of runner.lanes) total += pick(lane);
+  return total;
+}
+
+/** Sum every lane's histogram slot into `out` (exact: the sums are integers). */
+function mergeSlot(runner: PassRunner, slot: number, out: Float64Array): void {
+  const size = runner.state.histSize;
+  out.set(runner.lanes[0].hist.subarray(slot * size, (slot + 1) * size));
+  for (let i = 1; i < runner.lanes.length; i++) {
+    const h = runner.lanes[i].hist;
+    for (let k = 0, j = slot * size; k < size; k++, j++) out[k] += h[j];
+  }
+}
+
+function gradientScales(runner: PassRunner, levels: number) {
+  let maxG = 0;
+  let maxH = 0;
+  for (const lane of runner.lanes) {
+    maxG = Math.max(maxG, lane.maxes[0]);
+    maxH = Math.max(maxH, lane.maxes[1]);
+  }
+  return { grad: maxG > 0 ? maxG / levels : 1, hess: maxH > 0 ? maxH / levels : 1 };
+}

@@ -1,0 +1,144 @@
+/**
+ * @module The row passes of level-synchronous training. Each reads rows a..b in memory order (so the
+ * hardware prefetcher streams them) and touches only its own lane's outputs or its own rows, so any
+ * number of threads can run them on disjoint ranges.
+ */
+import { PACK_SHIFT } from '../quantize.ts';
+import { bagStream, roundingStream, unitHash } from '../sampling.ts';
+import { CHUNK_ROWS, type LaneViews, NODE_MASK, OUT_OF_BAG, Plan, PLAN_FIELDS, type RowState, Scalar } from './row-state.ts';
+
+export const PassKind = { gradients: 1, root: 2, route: 3, build: 4, leafSums: 5 } as const;
+export type PassKind = (typeof PassKind)[keyof typeof PassKind];
+
+/** Run one pass over rows [a, b) (chunk-aligned except at the end). */
+export function runPass(kind: PassKind, s: RowState, lane: LaneViews, a: number, b: number): void {
+  switch (kind) {
+    case PassKind.gradients: return gradientPass(s, lane, a, b);
+    case PassKind.root: return rootPass(s, lane, a, b);
+    case PassKind.route: return routePass(s, lane, a, b);
+    case PassKind.build: return buildPass(s, lane, a, b);
+    case PassKind.leafSums: return leafSumPass(s, a, b);
+  }
+}
+
+/** Apply the last tree's leaves to the margins, then draw the bag and compute log-loss gradients. */
+function gradientPass(s: RowState, lane: LaneViews, a: number, b: number): void {
+  const { margins, labels, weights, grad, hess, rowNode, leafValue, scalars } = s;
+  const apply = scalars[Scalar.applyLeaves] === 1;
+  const rate = scalars[Scalar.bagRate];
+  const seed = scalars[Scalar.seed];
+  const stream = bagStream(scalars[Scalar.tree]);
+  let maxG = 0;
+  let maxH = 0;
+  let inBagRows = 0;
+  for (let r = a; r < b; r++) {
+    if (apply) margins[r] += leafValue[rowNode[r] & NODE_MASK];
+    const p = 1 / (1 + Math.exp(-margins[r]));
+    const w = weights[r];
+    const g = (p - labels[r]) * w;
+    const h = Math.max(p * (1 - p), 1e-16) * w;
+    grad[r] = g;
+    hess[r] = h;
+    const inBag = rate >= 1 || unitHash(seed, stream, r) < rate;
+    rowNode[r] = inBag ? 0 : OUT_OF_BAG;
+    // Maxima are taken over the float32 values, as the indexed path sees them.
+    if (inBag) {
+      inBagRows++;
+      const ag = Math.abs(grad[r]);
+      if (ag > maxG) maxG = ag;
+      if (hess[r] > maxH) maxH = hess[r];
+    }
+  }
+  lane.maxes[0] = maxG;
+  lane.maxes[1] = maxH;
+  lane.maxes[2] = inBagRows;
+}
+
+/** Quantize in-bag rows' gradients and build the root histogram in slot 0. */
+function rootPass(s: RowState, lane: LaneViews, a: number, b: number): void {
+  const { grad, hess, packed, rowNode, scalars, words, perRow } = s;
+  const gs = scalars[Scalar.gradScale];
+  const hs = scalars[Scalar.hessScale];
+  const seed = scalars[Scalar.seed];
+  const stream = roundingStream(scalars[Scalar.tree]);
+  const out = lane.hist;
+  out.fill(0, 0, s.histSize);
+  let count = 0;
+  for (let r = a; r < b; r++) {
+    if (rowNode[r] & OUT_OF_BAG) continue;
+    const u = unitHash(seed, stream, r);
+    const p = Math.floor(grad[r] / gs + u) * PACK_SHIFT + Math.floor(hess[r] / hs + u);
+    packed[r] = p;
+    count++;
+    const base = r * perRow;
+    for (let q = 0; q < perRow; q++) {
+      const w = words[base + q];
+      const o = q << 10;
+      out[o + (w & 255)] += p;
+      out[o + 256 + ((w >>> 8) & 255)] += p;
+      out[o + 512 + ((w >>> 16) & 255)] += p;
+      out[o + 768 + (w >>> 24)] += p;
+    }
+  }
+  lane.counts[0] = count;
+}
+
+/** Send each row of a node split at this level to its child, counting in-bag rows per child. */
+function routePass(s: RowState, lane: LaneViews, a: number, b: number): void {
+  const { rowNode, plan, columns, n } = s;
+  const counts = lane.counts;
+  for (let r = a; r < b; r++) {
+    const v = rowNode[r];
+    const o = (v & NODE_MASK) * PLAN_FIELDS;
+    const f = plan[o + Plan.feature];
+    if (f < 0) continue;
+    const bin = columns[f * n + r];
+    // Branch-free: the left/right choice is a coin flip to the branch predictor.
+    const effective = bin + ((bin - 1) >>> 31) * plan[o + Plan.missingBin];
+    const goLeft = ((plan[o + Plan.bin] - effective) >>> 31) ^ 1;
+    const right = plan[o + Plan.right];
+    const child = right + goLeft * (plan[o + Plan.left] - right);
+    rowNode[r] = child | (v & OUT_OF_BAG);
+    counts[child] += 1 - (v >>> 15);
+  }
+}
+
+/** Add every in-bag row whose node has a histogram slot to that slot (the smaller child of each split). */
+function buildPass(s: RowState, lane: LaneViews, a: number, b: number): void {
+  const { rowNode, plan, words, perRow, packed, histSize } = s;
+  const out = lane.hist;
+  for (let r = a; r < b; r++) {
+    const v = rowNode[r];
+    // Out-of-bag rows carry bit 15, which no slot index reaches.
+    const slot = v & OUT_OF_BAG ? -1 : plan[v * PLAN_FIELDS + Plan.slot];
+    if (slot < 0) continue;
+    const p = packed[r];
+    const base = r * perRow;
+    const o0 = slot * histSize;
+    for (let q = 0; q < perRow; q++) {
+      const w = words[base + q];
+      const o = o0 + (q << 10);
+      out[o + (w & 255)] += p;
+      out[o + 256 + ((w >>> 8) & 255)] += p;
+      out[o + 512 + ((w >>> 16) & 255)] += p;
+      out[o + 768 + (w >>> 24)] += p;
+    }
+  }
+}
+
+/** Exact gradient and hessian sums per leaf, one partial per chunk of rows (reduced in chunk order). */
+function leafSumPass(s: RowState, a: number, b: number): void {
+  const { rowNode, grad, hess, chunkSums, maxNodes } = s;
+  for (let c0 = a; c0 < b; c0 += CHUNK_ROWS) {
+    const base = (c0 / CHUNK_ROWS) * maxNodes * 2;
+    chunkSums.fill(0, base, base + maxNodes * 2);
+    const end = Math.min(b, c0 + CHUNK_ROWS);
+    for (let r = c0; r < end; r++) {
+      const v = rowNode[r];
+      if (v & OUT_OF_BAG) continue;
+      const k = base + 2 * v;
+      chunkSums[k] += grad[r];
+      chunkSums[k + 1] += hess[r];
+    }
+  }
+}
