@@ -158,7 +158,3 @@ function effectiveWeights(d: TrainingSet, scalePosWeight: number): Float32Array 
   return w;
 }
 
-function shared<T>(Ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
-  return new Ctor(new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT));
-}
-

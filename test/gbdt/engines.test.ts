@@ -43,7 +43,7 @@ describe('the two growth engines', () => {
     );
   });
 
-  it.each(['levelwise', 'indexed'])('%s gives the same model on 1 and 2 threads', async (engine) => {
+  it.each(['levelwise', 'indexed'] as const)('%s gives the same model on 1 and 2 threads', async (engine) => {
     // 70k × 30 cells is above the size at which a second thread is used.
     const data = table(70_000, 30, 24, (x, r) => (x[0] * x[1] + 0.2 * r() > 0.5 ? 1 : 0), (_f, r) => (r() < 0.1 ? NaN : r()));
     const params = { numTrees: 4, earlyStoppingRounds: 0, subsample: 0.8, maxLeaves: engine === 'indexed' ? 40 : 64, engine };
