@@ -6,9 +6,9 @@ import type { BinTree } from './bin-tree.ts';
  * it and give bit-identical models where both apply (see train.ts for which one runs).
  */
 export interface Booster {
-  /** Grow tree `t` using only `features` for splits; afterwards `margins` include it. */
+  /** Grow tree `t` using only `features` for splits. */
   grow(t: number, features: Int32Array): BinTree;
-  /** Training-row margins (log-odds), current after every `grow`. */
-  readonly margins: Float64Array;
+  /** Training-row margins (log-odds) including every tree grown so far. */
+  currentMargins(): Float64Array;
   close(): Promise<void>;
 }

@@ -12,7 +12,7 @@ import { computeGradients } from './objective.ts';
 import { parallelHistogramBuilder } from './parallel/parallel-histogram.ts';
 import type { TrainParams } from './params.ts';
 import { transposeBins } from './partition.ts';
-import { quantizeGradients } from './quantize.ts';
+import { logLossScales, quantizeGradients } from './quantize.ts';
 import { sampleRows } from './sampling.ts';
 import { leafValue } from './split.ts';
 
@@ -46,12 +46,13 @@ export async function indexedBooster(inp: IndexedInputs, p: TrainParams): Promis
     columns: transposeBins(bins, n, nf, stride), rowIndex, scratch: new Uint32Array(n), valueBins: inp.valueBins, bundles: inp.bundles,
     histograms, histPool: [], histSize: packedHistogramSize(inp.bundles.numColumns), decoded: new Float64Array(nf * FEATURE_STRIDE),
   };
+  const scales = logLossScales(maxOf(inp.weights), n);
   return {
-    margins,
+    currentMargins: () => margins,
     grow(t, features) {
       computeGradients(margins, inp.labels, inp.weights, grad, hess);
       const m = sampleRows(n, p.subsample, p.seed, t, rowIndex);
-      const scales = quantizeGradients(grad, hess, rowIndex, m, p.seed, t, packed);
+      quantizeGradients(grad, hess, rowIndex, m, p.seed, t, scales, packed);
       const { tree, leaves } = growTree(ctx, m, features, scales, p);
       // Splits were chosen on quantized sums; leaf values come from the exact gradients, summed per
       // chunk of row ids and then chunk by chunk, exactly as the level-synchronous engine does.
@@ -86,4 +87,11 @@ export async function indexedBooster(inp: IndexedInputs, p: TrainParams): Promis
     },
     close: () => histograms.close(),
   };
+}
+
+/** Largest value of an array (0 for an empty one). */
+export function maxOf(values: Float32Array): number {
+  let m = 0;
+  for (const v of values) if (v > m) m = v;
+  return m;
 }

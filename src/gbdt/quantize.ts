@@ -25,8 +25,24 @@ export function quantLevels(numRows: number): number {
 }
 
 /**
- * Quantize and pack rows `rows[0..count)` of grad/hess into `packed`; returns the scales to undo it.
- * Row r's rounding noise is `unitHash(seed, roundingStream(tree), r)`, the same in every engine.
+ * Fixed scales for log-loss: |gradient| ≤ w and hessian ≤ w/4 for a row of weight w, so with
+ * `levels` steps the scales need no pass over the rows to find maxima. Sized for all `numRows`
+ * rows, any bag of them keeps its sums exact.
+ */
+export function logLossScales(maxWeight: number, numRows: number): GradientScales {
+  const q = quantLevels(numRows);
+  const w = maxWeight > 0 ? maxWeight : 1;
+  return { grad: w / q, hess: w / 4 / q };
+}
+
+/** Quantize one row: stochastic rounding with noise `u` in [0, 1), packed as gq · 2^26 + hq. */
+export function packRow(g: number, h: number, scales: GradientScales, u: number): number {
+  return Math.floor(g / scales.grad + u) * PACK_SHIFT + Math.floor(h / scales.hess + u);
+}
+
+/**
+ * Quantize and pack rows `rows[0..count)` of grad/hess into `packed`. Row r's rounding noise is
+ * `unitHash(seed, roundingStream(tree), r)`, the same in every engine.
  */
 export function quantizeGradients(
   grad: Float32Array,
@@ -35,26 +51,14 @@ export function quantizeGradients(
   count: number,
   seed: number,
   tree: number,
+  scales: GradientScales,
   packed: Float64Array,
-): GradientScales {
-  let maxG = 0;
-  let maxH = 0;
-  for (let i = 0; i < count; i++) {
-    const r = rows[i];
-    const g = Math.abs(grad[r]);
-    if (g > maxG) maxG = g;
-    if (hess[r] > maxH) maxH = hess[r];
-  }
-  const q = quantLevels(count);
-  const gs = maxG > 0 ? maxG / q : 1;
-  const hs = maxH > 0 ? maxH / q : 1;
+): void {
   const stream = roundingStream(tree);
   for (let i = 0; i < count; i++) {
     const r = rows[i];
-    const u = unitHash(seed, stream, r);
-    packed[r] = Math.floor(grad[r] / gs + u) * PACK_SHIFT + Math.floor(hess[r] / hs + u);
+    packed[r] = packRow(grad[r], hess[r], scales, unitHash(seed, stream, r));
   }
-  return { grad: gs, hess: hs };
 }
 
 /** Split a packed integer sum into its gradient and hessian parts (still quantized). */

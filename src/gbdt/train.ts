@@ -101,7 +101,7 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
       const tree = booster.grow(t, sampleFeatures(nf, p.colsample, rand));
       trees.push(tree);
       // Training loss costs a pass over every row: only without a validation set, and every 10th tree.
-      const trainLoss = valid || (t % 10 !== 9 && t !== p.numTrees - 1) ? undefined : logLoss(booster.margins, data.labels, data.weights);
+      const trainLoss = valid || (t % 10 !== 9 && t !== p.numTrees - 1) ? undefined : logLoss(booster.currentMargins(), data.labels, data.weights);
       let validLoss: number | undefined;
       if (valid) {
         const vb = valid.bins;

@@ -9,7 +9,8 @@ import type { Booster } from '../booster.ts';
 import type { FeatureBundles } from '../bundling.ts';
 import { decodeHistogram, FEATURE_STRIDE, subtractHistogram } from '../histogram.ts';
 import type { TrainParams } from '../params.ts';
-import { quantLevels } from '../quantize.ts';
+import { logLossScales } from '../quantize.ts';
+import { maxOf } from '../indexed-booster.ts';
 import { findBestSplit, histogramTotals, leafValue, type Split } from '../split.ts';
 import { type PassRunner, startPassRunner } from './pass-runner.ts';
 import { PassKind } from './passes.ts';
@@ -59,21 +60,29 @@ export async function levelwiseBooster(inp: LevelwiseInputs, p: TrainParams): Pr
   s.plan.fill(-1);
   s.scalars[Scalar.bagRate] = p.subsample;
   s.scalars[Scalar.seed] = p.seed;
-  s.scalars[Scalar.tree] = 0;
   s.scalars[Scalar.applyLeaves] = 0;
-  runner.run(PassKind.gradients);
+  const scales = logLossScales(maxOf(inp.weights), n);
+  s.scalars[Scalar.gradScale] = scales.grad;
+  s.scalars[Scalar.hessScale] = scales.hess;
   const pool: Float64Array[] = [];
   const take = () => pool.pop() ?? new Float64Array(s.histSize);
   const decoded = new Float64Array(nf * FEATURE_STRIDE);
   const chunks = Math.ceil(n / CHUNK_ROWS);
 
   return {
-    margins: s.margins,
+    currentMargins() {
+      // The last tree's leaves are normally added by the next tree's first pass; add them now.
+      if (s.scalars[Scalar.applyLeaves] === 1) {
+        runner.run(PassKind.apply);
+        s.scalars[Scalar.applyLeaves] = 0;
+      }
+      return s.margins;
+    },
     grow(t, features) {
-      const scales = gradientScales(runner, quantLevels(sum(runner, (l) => l.maxes[2])));
-      s.scalars[Scalar.gradScale] = scales.grad;
-      s.scalars[Scalar.hessScale] = scales.hess;
+      s.scalars[Scalar.tree] = t;
+      runner.run(PassKind.gradients);
       runner.run(PassKind.root);
+      s.scalars[Scalar.applyLeaves] = 1;
       const rootHist = take();
       mergeSlot(runner, 0, rootHist);
       const count = sum(runner, (l) => l.counts[0]);
@@ -147,10 +156,6 @@ export async function levelwiseBooster(inp: LevelwiseInputs, p: TrainParams): Pr
         tree.value[leaf.node] = p.learningRate * leafValue(g, h, p.l2);
         s.leafValue[leaf.node] = tree.value[leaf.node];
       }
-      // Apply this tree and prepare the next one's gradients in the same pass over the rows.
-      s.scalars[Scalar.tree] = t + 1;
-      s.scalars[Scalar.applyLeaves] = 1;
-      runner.run(PassKind.gradients);
       return tree;
     },
     close: () => runner.close(),
@@ -199,14 +204,4 @@ function mergeSlot(runner: PassRunner, slot: number, out: Float64Array): void {
     const h = runner.lanes[i].hist;
     for (let k = 0, j = slot * size; k < size; k++, j++) out[k] += h[j];
   }
-}
-
-function gradientScales(runner: PassRunner, levels: number) {
-  let maxG = 0;
-  let maxH = 0;
-  for (const lane of runner.lanes) {
-    maxG = Math.max(maxG, lane.maxes[0]);
-    maxH = Math.max(maxH, lane.maxes[1]);
-  }
-  return { grad: maxG > 0 ? maxG / levels : 1, hess: maxH > 0 ? maxH / levels : 1 };
 }

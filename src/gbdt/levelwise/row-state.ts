@@ -69,13 +69,11 @@ export interface RowState {
 export interface LaneBuffers {
   hist: SharedArrayBuffer;
   counts: SharedArrayBuffer;
-  maxes: SharedArrayBuffer;
 }
 
 export interface LaneViews {
   hist: Float64Array;
   counts: Int32Array;
-  maxes: Float64Array;
 }
 
 const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
@@ -93,7 +91,7 @@ export function allocateRowState(n: number, nf: number, numColumns: number, maxN
 }
 
 export function allocateLane(b: RowStateBuffers): LaneBuffers {
-  return { hist: sab(8 * b.maxSlots * rowStride(b.numColumns) * 256), counts: sab(4 * b.maxNodes), maxes: sab(24) };
+  return { hist: sab(8 * b.maxSlots * rowStride(b.numColumns) * 256), counts: sab(4 * b.maxNodes) };
 }
 
 export function rowStateViews(b: RowStateBuffers): RowState {
@@ -109,5 +107,5 @@ export function rowStateViews(b: RowStateBuffers): RowState {
 }
 
 export function laneViews(l: LaneBuffers): LaneViews {
-  return { hist: new Float64Array(l.hist), counts: new Int32Array(l.counts), maxes: new Float64Array(l.maxes) };
+  return { hist: new Float64Array(l.hist), counts: new Int32Array(l.counts) };
 }
