@@ -1,10 +1,7 @@
 /** @module Runs a row pass on every lane: the calling thread takes the first share of rows, workers the rest. */
-import { Worker } from 'node:worker_threads';
+import { awaitJob, controlBlock, postJob, startLane, stopLane } from '../parallel/job-lane.ts';
 import { type PassKind, runPass } from './passes.ts';
 import { allocateLane, CHUNK_ROWS, type LaneBuffers, type LaneViews, laneViews, type RowState, type RowStateBuffers, rowStateViews } from './row-state.ts';
-
-/** Control block slots: the trainer bumps `job` after writing `kind`; the worker echoes the job into `done`. */
-export const Control = { job: 0, done: 1, kind: 2, exit: 3 } as const;
 
 /** What a pass worker receives at start. */
 export interface PassWorkerInit {
@@ -35,36 +32,20 @@ export async function startPassRunner(buffers: RowStateBuffers, threads: number)
   const ranges = laneRanges(buffers.numRows, threads);
   const laneBuffers = ranges.map(() => allocateLane(buffers));
   const lanes = laneBuffers.map(laneViews);
-  const workers = ranges.slice(1).map(([begin, end], i) => {
-    const control = new SharedArrayBuffer(16);
-    const init: PassWorkerInit = { state: buffers, lane: laneBuffers[i + 1], control, begin, end };
-    return { worker: new Worker(new URL('./pass-worker.mjs', import.meta.url), { workerData: init }), control: new Int32Array(control), job: 0 };
-  });
-  await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-    w.worker.once('online', resolve);
-    w.worker.once('error', reject);
-  })));
+  const workers = await Promise.all(ranges.slice(1).map(([begin, end], i) => {
+    const init: PassWorkerInit = { state: buffers, lane: laneBuffers[i + 1], control: controlBlock(), begin, end };
+    return startLane(new URL('./pass-worker.mjs', import.meta.url), init);
+  }));
   return {
     state,
     lanes,
     run(kind) {
-      for (const w of workers) {
-        w.control[Control.kind] = kind;
-        Atomics.store(w.control, Control.job, ++w.job);
-        Atomics.notify(w.control, Control.job);
-      }
+      for (const w of workers) postJob(w, kind);
       runPass(kind, state, lanes[0], ranges[0][0], ranges[0][1]);
-      for (const w of workers) {
-        while (Atomics.load(w.control, Control.done) !== w.job) Atomics.wait(w.control, Control.done, w.control[Control.done]);
-      }
+      for (const w of workers) awaitJob(w);
     },
     async close() {
-      for (const w of workers) {
-        Atomics.store(w.control, Control.exit, 1);
-        Atomics.store(w.control, Control.job, ++w.job);
-        Atomics.notify(w.control, Control.job);
-      }
-      await Promise.all(workers.map((w) => new Promise((resolve) => w.worker.once('exit', resolve))));
+      await Promise.all(workers.map(stopLane));
     },
   };
 }

@@ -5,7 +5,7 @@ import { rowStride } from '../histogram.ts';
 export const OUT_OF_BAG = 0x8000;
 export const NODE_MASK = 0x7fff;
 /** Rows per chunk: leaf sums are reduced chunk by chunk, in order, whatever the thread count. */
-export const CHUNK_ROWS = 1 << 16;
+export const CHUNK_ROWS = 1 << 12;
 
 /**
  * The split plan of the level being grown: `PLAN_FIELDS` ints per node, side by side so one cache

@@ -1,0 +1,82 @@
+/**
+ * @module The shared-memory job handshake between the training thread and its workers, for both
+ * engines. The trainer blocks in Atomics.wait (no event loop runs then), so every way a job can
+ * end, including an exception in the worker, is reported through shared memory.
+ */
+import { parentPort, Worker } from 'node:worker_threads';
+
+/** Int32 slots of a lane's control block. */
+export const Slot = { job: 0, done: 1, exit: 2, failed: 3, kind: 4, begin: 5, end: 6 } as const;
+const SLOTS = 8;
+
+export function controlBlock(): SharedArrayBuffer {
+  return new SharedArrayBuffer(SLOTS * 4);
+}
+
+/** A started worker and its control block, on the trainer's side. */
+export interface JobLane {
+  worker: Worker;
+  control: Int32Array;
+  job: number;
+}
+
+/**
+ * Start a worker and wait until it has loaded its code and said 'ready'; a worker that fails to
+ * load rejects here, while the event loop can still see it.
+ */
+export async function startLane(url: URL, workerData: { control: SharedArrayBuffer } & object): Promise<JobLane> {
+  const worker = new Worker(url, { workerData });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`training worker said ${String(m)}`))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`training worker exited with code ${code} before it was ready`)));
+  });
+  worker.removeAllListeners('exit');
+  return { worker, control: new Int32Array(workerData.control), job: 0 };
+}
+
+/** Post job `kind` (with an optional row range) to a lane; returns at once. */
+export function postJob(lane: JobLane, kind: number, begin = 0, end = 0): void {
+  const c = lane.control;
+  c[Slot.kind] = kind;
+  c[Slot.begin] = begin;
+  c[Slot.end] = end;
+  Atomics.store(c, Slot.job, ++lane.job);
+  Atomics.notify(c, Slot.job);
+}
+
+/** Block until the lane has finished its last job; a job that threw in the worker throws here. */
+export function awaitJob(lane: JobLane): void {
+  const c = lane.control;
+  while (Atomics.load(c, Slot.done) !== lane.job) Atomics.wait(c, Slot.done, c[Slot.done], 1000);
+  if (Atomics.load(c, Slot.failed) === 1) throw new Error('a training worker failed (its error was printed to stderr)');
+}
+
+/** Ask a lane's worker to exit and wait until it has. */
+export async function stopLane(lane: JobLane): Promise<void> {
+  const exited = new Promise((resolve) => lane.worker.once('exit', resolve));
+  Atomics.store(lane.control, Slot.exit, 1);
+  Atomics.store(lane.control, Slot.job, ++lane.job);
+  Atomics.notify(lane.control, Slot.job);
+  await exited;
+}
+
+/** Worker side: say ready, then run `handle(kind, begin, end)` for each posted job until told to exit. */
+export function serveJobs(control: Int32Array, handle: (kind: number, begin: number, end: number) => void): void {
+  parentPort!.postMessage('ready');
+  let seen = 0;
+  for (;;) {
+    // Blocking is right here: this thread exists only to serve the trainer.
+    Atomics.wait(control, Slot.job, seen);
+    seen = Atomics.load(control, Slot.job);
+    if (Atomics.load(control, Slot.exit) === 1) break;
+    try {
+      handle(control[Slot.kind], control[Slot.begin], control[Slot.end]);
+    } catch (err) {
+      console.error(err);
+      Atomics.store(control, Slot.failed, 1);
+    }
+    Atomics.store(control, Slot.done, seen);
+    Atomics.notify(control, Slot.done);
+  }
+}
