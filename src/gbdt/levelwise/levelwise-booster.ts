@@ -53,7 +53,10 @@ export async function levelwiseBooster(inp: LevelwiseInputs, p: TrainParams): Pr
   const runner = await startPassRunner(buffers, inp.threads);
   const s = runner.state;
   s.bins.set(inp.codes);
-  for (let r = 0; r < n; r++) for (let f = 0; f < nf; f++) s.columns[f * n + r] = inp.bins[r * inp.stride + f];
+  const { bundles } = inp;
+  for (let f = 0; f < nf; f++) {
+    for (let code = 0; code < 256; code++) s.digits[f * 256 + code] = Math.floor(code / bundles.multiplier[f]) % bundles.size[f];
+  }
   s.labels.set(inp.labels);
   s.weights.set(inp.weights);
   s.margins.fill(inp.baseMargin);
@@ -100,7 +103,7 @@ export async function levelwiseBooster(inp: LevelwiseInputs, p: TrainParams): Pr
       if (!root.best) pool.push(rootHist);
 
       while (frontier.length > 0) {
-        const pairs = frontier.map((parent) => planSplit(tree, parent, s.plan));
+        const pairs = frontier.map((parent) => planSplit(tree, parent, s.plan, inp.bundles));
         for (const lane of runner.lanes) for (const pair of pairs) lane.counts[pair.left.node] = lane.counts[pair.right.node] = 0;
         runner.run(PassKind.route);
         let slots = 0;
@@ -171,7 +174,7 @@ interface PlannedSplit {
 }
 
 /** Add the two children of `parent` to the tree and write the split into the shared plan. */
-function planSplit(tree: BinTree, parent: Leaf, plan: Int32Array): PlannedSplit {
+function planSplit(tree: BinTree, parent: Leaf, plan: Int32Array, bundles: FeatureBundles): PlannedSplit {
   const s = parent.best!;
   const depth = parent.depth + 1;
   const left: Leaf = { node: addLeaf(tree, 0, 0), depth, count: 0, sumG: s.leftG, sumH: s.leftH, hist: null, best: null };
@@ -183,6 +186,7 @@ function planSplit(tree: BinTree, parent: Leaf, plan: Int32Array): PlannedSplit 
   tree.right[parent.node] = right.node;
   const o = parent.node * PLAN_FIELDS;
   plan[o + Plan.feature] = s.feature;
+  plan[o + Plan.column] = bundles.column[s.feature];
   plan[o + Plan.bin] = s.bin;
   plan[o + Plan.missingBin] = s.missingLeft ? 0 : 256;
   plan[o + Plan.left] = left.node;

@@ -9,10 +9,10 @@ export const CHUNK_ROWS = 1 << 12;
 
 /**
  * The split plan of the level being grown: `PLAN_FIELDS` ints per node, side by side so one cache
- * line holds a node's whole plan. `missingBin` is the bin missing values act as: 0 (≤ any
+ * line holds a node's whole plan. `column` is the split feature's bundle column. `missingBin` is the bin missing values act as: 0 (≤ any
  * threshold, so left) or 256 (> any threshold, so right), which lets rows be routed without branches.
  */
-export const Plan = { feature: 0, bin: 1, missingBin: 2, left: 3, right: 4, slot: 5 } as const;
+export const Plan = { feature: 0, bin: 1, missingBin: 2, left: 3, right: 4, slot: 5, column: 6 } as const;
 export const PLAN_FIELDS = 8;
 
 /** Scalars shared with workers for the current pass. */
@@ -27,8 +27,8 @@ export interface RowStateBuffers {
   maxNodes: number;
   maxSlots: number;
   bins: SharedArrayBuffer;
-  /** The same bins column-major (`columns[f * n + r]`), for routing rows by one feature. */
-  columns: SharedArrayBuffer;
+  /** `digits[f * 256 + code]`: feature f's bin inside bundle code `code` (routing reads bins through it). */
+  digits: SharedArrayBuffer;
   labels: SharedArrayBuffer;
   weights: SharedArrayBuffer;
   margins: SharedArrayBuffer;
@@ -47,11 +47,14 @@ export interface RowState {
   n: number;
   nf: number;
   perRow: number;
+  /** Whole 32-bit words of codes per row, and codes in the last, partly padded word. */
+  fullWords: number;
+  tail: number;
   histSize: number;
   maxNodes: number;
   words: Uint32Array;
   bins: Uint8Array;
-  columns: Uint8Array;
+  digits: Uint8Array;
   labels: Float32Array;
   weights: Float32Array;
   margins: Float64Array;
@@ -83,7 +86,7 @@ export function allocateRowState(n: number, nf: number, numColumns: number, maxN
   const chunks = Math.ceil(n / CHUNK_ROWS);
   return {
     numRows: n, numFeatures: nf, numColumns, maxNodes, maxSlots,
-    bins: sab(n * rowStride(numColumns)), columns: sab(n * nf), labels: sab(4 * n), weights: sab(4 * n), margins: sab(8 * n),
+    bins: sab(n * rowStride(numColumns)), digits: sab(256 * nf), labels: sab(4 * n), weights: sab(4 * n), margins: sab(8 * n),
     grad: sab(4 * n), hess: sab(4 * n), packed: sab(8 * n), rowNode: sab(2 * n),
     plan: sab(4 * PLAN_FIELDS * maxNodes), leafValue: sab(8 * maxNodes), scalars: sab(8 * 8),
     chunkSums: sab(8 * 2 * chunks * maxNodes),
@@ -97,8 +100,8 @@ export function allocateLane(b: RowStateBuffers): LaneBuffers {
 export function rowStateViews(b: RowStateBuffers): RowState {
   const stride = rowStride(b.numColumns);
   return {
-    n: b.numRows, nf: b.numFeatures, perRow: stride >>> 2, histSize: stride * 256, maxNodes: b.maxNodes,
-    words: new Uint32Array(b.bins), bins: new Uint8Array(b.bins), columns: new Uint8Array(b.columns),
+    n: b.numRows, nf: b.numFeatures, perRow: stride >>> 2, fullWords: b.numColumns >>> 2, tail: b.numColumns & 3, histSize: stride * 256, maxNodes: b.maxNodes,
+    words: new Uint32Array(b.bins), bins: new Uint8Array(b.bins), digits: new Uint8Array(b.digits),
     labels: new Float32Array(b.labels), weights: new Float32Array(b.weights), margins: new Float64Array(b.margins),
     grad: new Float32Array(b.grad), hess: new Float32Array(b.hess), packed: new Float64Array(b.packed),
     rowNode: new Uint16Array(b.rowNode), plan: new Int32Array(b.plan), leafValue: new Float64Array(b.leafValue),
