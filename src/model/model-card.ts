@@ -68,7 +68,8 @@ function trainingSummary(t: Manifest['training']): string {
 function reproduceNote(m: Manifest): string {
   const t = m.training;
   if (!t.split || typeof t.labelColumn !== 'string') return '';
-  return ` To recompute them from the training file: \`winnow evaluate --model models/${m.name}/${m.version} --data ${t.source} --label ${t.labelColumn} --holdout\`.`;
+  const data = typeof t.dataPath === 'string' ? t.dataPath : t.source;
+  return ` To recompute them from the training file: \`winnow evaluate --model models/${m.name}/${m.version} --data ${data} --label ${t.labelColumn} --holdout\`.`;
 }
 
 /** Markdown model card for compliance readers: use, data, parameters, metrics, thresholds, caveats and hashes. */

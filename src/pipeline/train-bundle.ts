@@ -104,6 +104,8 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
         onnx: { inputName: 'features', outputNames: { probabilities: PROBABILITY_OUTPUT, label: LABEL_OUTPUT }, opset: { 'ai.onnx': OPSETS.default, 'ai.onnx.ml': OPSETS.ml } },
         training: {
           rows: trainSet.numRows, positives, baseRate: positives / trainSet.numRows, source: sourceName(o.data),
+          // The path as the user gave it, so the card's reproduce command can be pasted as is.
+          dataPath: o.data,
           timeColumn: o.timeColumn, labelColumn: o.label, trainRange: range(split.train), validRange: o.valid ? undefined : range(split.valid),
           holdoutRange: range(split.holdout), validationSource: o.valid ? sourceName(o.valid) : undefined,
           validRows: validSet.numRows, holdoutRows: holdoutSet.numRows, treesGrown: result.history.length,
