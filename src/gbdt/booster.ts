@@ -1,5 +1,6 @@
 /** @module What the boosting loop needs from a tree-growing engine. */
 import type { BinTree } from './bin-tree.ts';
+import type { FeatureBundles } from './bundling.ts';
 
 /**
  * Grows one tree per call on the current margins and then adds it to them. Two engines implement
@@ -11,4 +12,22 @@ export interface Booster {
   /** Training-row margins (log-odds) including every tree grown so far. */
   currentMargins(): Float64Array;
   close(): Promise<void>;
+}
+
+/** What both engines start from: the binned training data and its labels. */
+export interface EngineInputs {
+  /** Row-major bins, `stride` bytes per row (for routing rows). */
+  bins: Uint8Array;
+  stride: number;
+  /** Row-major bundle codes in a SharedArrayBuffer (for histograms; see bundling.ts). */
+  codes: Uint8Array;
+  bundles: FeatureBundles;
+  numRows: number;
+  numFeatures: number;
+  labels: Float32Array;
+  /** Row weights with scalePosWeight applied. */
+  weights: Float32Array;
+  baseMargin: number;
+  valueBins: Int32Array;
+  threads: number;
 }

@@ -3,8 +3,7 @@
  * budget binds before their depth does (otherwise train.ts uses the faster level-synchronous engine).
  */
 import { binTreeLeaf } from './bin-tree.ts';
-import type { Booster } from './booster.ts';
-import type { FeatureBundles } from './bundling.ts';
+import type { Booster, EngineInputs } from './booster.ts';
 import { type GrowContext, growTree } from './grow.ts';
 import { FEATURE_STRIDE, type HistogramBuilder, packedHistogramSize, serialHistogramBuilder } from './histogram.ts';
 import { CHUNK_ROWS } from './levelwise/row-state.ts';
@@ -16,24 +15,8 @@ import { logLossScales, quantizeGradients } from './quantize.ts';
 import { sampleRows } from './sampling.ts';
 import { leafValue } from './split.ts';
 
-export interface IndexedInputs {
-  /** Row-major bins, `stride` bytes per row (for routing rows). */
-  bins: Uint8Array;
-  stride: number;
-  /** Row-major bundle codes in a SharedArrayBuffer (for histograms). */
-  codes: Uint8Array;
-  bundles: FeatureBundles;
-  numRows: number;
-  numFeatures: number;
-  labels: Float32Array;
-  weights: Float32Array;
-  baseMargin: number;
-  valueBins: Int32Array;
-  threads: number;
-}
-
 /** Start the engine (workers only when `threads` > 1). */
-export async function indexedBooster(inp: IndexedInputs, p: TrainParams): Promise<Booster> {
+export async function indexedBooster(inp: EngineInputs, p: TrainParams): Promise<Booster> {
   const { numRows: n, numFeatures: nf, bins, stride } = inp;
   const margins = new Float64Array(n).fill(inp.baseMargin);
   const grad = new Float32Array(n);

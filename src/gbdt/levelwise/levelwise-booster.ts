@@ -5,7 +5,7 @@
  * across threads by row range. Scattered per-leaf row lists, and their cache misses, never appear.
  */
 import { addLeaf, type BinTree, emptyBinTree } from '../bin-tree.ts';
-import type { Booster } from '../booster.ts';
+import type { Booster, EngineInputs } from '../booster.ts';
 import type { FeatureBundles } from '../bundling.ts';
 import { decodeHistogram, FEATURE_STRIDE, subtractHistogram } from '../histogram.ts';
 import type { TrainParams } from '../params.ts';
@@ -29,24 +29,8 @@ interface Leaf {
   best: Split | null;
 }
 
-export interface LevelwiseInputs {
-  /** Row-major bins, `stride` bytes per row. */
-  bins: Uint8Array;
-  stride: number;
-  /** Row-major bundle codes (see bundling.ts). */
-  codes: Uint8Array;
-  bundles: FeatureBundles;
-  numRows: number;
-  numFeatures: number;
-  labels: Float32Array;
-  weights: Float32Array;
-  baseMargin: number;
-  valueBins: Int32Array;
-  threads: number;
-}
-
 /** Start the engine: copies inputs into shared memory, starts workers and computes the first gradients. */
-export async function levelwiseBooster(inp: LevelwiseInputs, p: TrainParams): Promise<Booster> {
+export async function levelwiseBooster(inp: EngineInputs, p: TrainParams): Promise<Booster> {
   const { numRows: n, numFeatures: nf, valueBins } = inp;
   const maxNodes = 2 ** (p.maxDepth + 1);
   const buffers = allocateRowState(n, nf, inp.bundles.numColumns, maxNodes, 2 ** Math.max(0, p.maxDepth - 1));
