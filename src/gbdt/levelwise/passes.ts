@@ -32,6 +32,7 @@ function gradientPass(s: RowState, a: number, b: number): void {
   const bag = bagStream(scalars[Scalar.tree]);
   for (let r = a; r < b; r++) {
     if (apply) margins[r] += leafValue[rowNode[r] & NODE_MASK];
+    // objective.ts computeGradients, inlined for speed; engines.test.ts fails if the two drift apart.
     const p = 1 / (1 + Math.exp(-margins[r]));
     const w = weights[r];
     grad[r] = (p - labels[r]) * w;
