@@ -3,9 +3,10 @@ import { type Command, UsageError } from './args.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { generateCommand } from './commands/generate.ts';
 import { scoreCommand } from './commands/score.ts';
+import { serveCommand } from './commands/serve.ts';
 import { trainCommand } from './commands/train.ts';
 
-const COMMANDS: Command[] = [generateCommand, trainCommand, evaluateCommand, scoreCommand];
+const COMMANDS: Command[] = [generateCommand, trainCommand, evaluateCommand, scoreCommand, serveCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

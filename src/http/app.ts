@@ -1,0 +1,91 @@
+/** @module The Hono app: thin routes that parse, call the data plane or registry, and present. */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { LoadedModel } from '../registry/loaded-model.ts';
+import { type ModelRegistry, UnknownModelError } from '../registry/model-registry.ts';
+import { type AlertLimits, DEFAULT_LIMITS, scoreRequestSchema } from '../serving/alert-schema.ts';
+import { type AlertResult, type Decider, scoreAlerts } from '../serving/score-alerts.ts';
+import { type ApiKey, requireScope } from './auth.ts';
+import { apiError } from './errors.ts';
+
+export interface AppOptions {
+  registry: ModelRegistry;
+  /** The policy that decides for alerts scored by `model`. */
+  policyFor(model: LoadedModel): Decider;
+  /** Called with every batch's results before the response is sent (the decision record). */
+  record?(results: AlertResult[], model: LoadedModel, requestId: string): void;
+  /** False while the decision store cannot write: readiness turns 503. */
+  storeHealthy?(): boolean;
+  limits?: Partial<AlertLimits>;
+  /** Request body limit in bytes. */
+  maxBodyBytes?: number;
+  scoreTimeoutMs?: number;
+  /** API keys; empty means no authentication (serve then binds to loopback only). */
+  apiKeys?: readonly ApiKey[];
+}
+
+/** Build the HTTP app over a registry and a policy. */
+export function createApp(o: AppOptions): Hono {
+  const limits = { ...DEFAULT_LIMITS, ...o.limits };
+  const envelope = scoreRequestSchema(limits);
+  const app = new Hono();
+  app.use(requestId());
+
+  const keys = o.apiKeys ?? [];
+  app.post(
+    '/v1/score',
+    requireScope(keys, 'score'),
+    bodyLimit({ maxSize: o.maxBodyBytes ?? 4 * 1024 * 1024, onError: (c) => c.json(apiError('body_too_large', `request body over ${o.maxBodyBytes ?? 4 * 1024 * 1024} bytes`), 413) }),
+    async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch (err) {
+        return c.json(apiError('invalid_json', `request body is not JSON: ${(err as Error).message}`), 400);
+      }
+      const parsed = envelope.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return c.json(apiError('invalid_request', issue.message, issue.path.join('.') || '(body)'), 400);
+      }
+      const model = o.registry.active;
+      model.acquire();
+      try {
+        const results = await scoreAlerts(model, o.policyFor(model), parsed.data.alerts, { limits, timeoutMs: o.scoreTimeoutMs ?? 2000 });
+        o.record?.(results, model, c.get('requestId'));
+        return c.json({ model: { name: model.name, version: model.version }, results: results.map(present) });
+      } finally {
+        model.release();
+      }
+    },
+  );
+
+  app.get('/v1/models', requireScope(keys, 'score'), async (c) => c.json({ models: await o.registry.list() }));
+  app.post('/v1/models/:name/:version/activate', requireScope(keys, 'admin'), async (c) => {
+    try {
+      const m = await o.registry.activate(c.req.param('name'), c.req.param('version'));
+      return c.json({ active: { name: m.name, version: m.version } });
+    } catch (err) {
+      if (err instanceof UnknownModelError) return c.json(apiError('not_found', err.message), 404);
+      return c.json(apiError('activation_failed', (err as Error).message), 422);
+    }
+  });
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', (c) => {
+    const storeOk = o.storeHealthy?.() ?? true;
+    const body = { status: storeOk ? 'ready' : 'degraded', model: { name: o.registry.active.name, version: o.registry.active.version }, store: storeOk ? 'ok' : 'failing' };
+    return c.json(body, storeOk ? 200 : 503);
+  });
+  app.notFound((c) => c.json(apiError('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+  app.onError((err, c) => c.json(apiError('internal', err.message), 500));
+  return app;
+}
+
+/** The public shape of one result, in reading order; the feature vector stays internal. */
+function present(r: AlertResult) {
+  return {
+    id: r.id, index: r.index, score: r.score, rank: r.rank, band: r.band, decision: r.decision, reason: r.reason,
+    sample: r.sample, degraded: r.degraded, model: r.model, policyVersion: r.policyVersion, ...(r.error ? { error: r.error } : {}),
+  };
+}

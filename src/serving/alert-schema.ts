@@ -1,0 +1,46 @@
+/** @module The alert as pipelines send it, with the size limits that keep one request from hurting the service. */
+import { z } from 'zod';
+import type { AttributeValue } from '../features/index.ts';
+
+export interface AlertLimits {
+  /** Alerts per request. */
+  maxBatch: number;
+  /** Attributes per alert. */
+  maxAttributes: number;
+  /** Characters in any string (ids, attribute names and values). */
+  maxStringLength: number;
+}
+
+export const DEFAULT_LIMITS: AlertLimits = { maxBatch: 1000, maxAttributes: 256, maxStringLength: 1024 };
+
+/** zod schema of one alert under the given limits. */
+export function alertSchema(limits: AlertLimits) {
+  const text = z.string().max(limits.maxStringLength);
+  return z.object({
+    id: text.min(1),
+    ruleId: text.min(1),
+    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    entityId: text.optional(),
+    segment: text.optional(),
+    attributes: z
+      .record(text.min(1), z.union([z.number(), text, z.boolean(), z.null()]))
+      .refine((a) => Object.keys(a).length <= limits.maxAttributes, { message: `at most ${limits.maxAttributes} attributes` })
+      .default({}),
+  });
+}
+
+export type Alert = z.infer<ReturnType<typeof alertSchema>>;
+
+/** zod schema of the request envelope; alerts are checked one by one afterwards, so one bad alert fails alone. */
+export function scoreRequestSchema(limits: AlertLimits) {
+  return z.object({ alerts: z.array(z.unknown()).min(1).max(limits.maxBatch) });
+}
+
+/**
+ * The record `encode` reads: the alert's attributes plus its envelope fields under the column
+ * names of training data (`rule_id`, `segment`, `entity_id`, `occurred_at`). Envelope fields win
+ * over attributes of the same name, because the envelope is what the rule engine vouches for.
+ */
+export function recordOf(alert: Alert): Record<string, AttributeValue> {
+  return { ...alert.attributes, rule_id: alert.ruleId, segment: alert.segment, entity_id: alert.entityId, occurred_at: alert.occurredAt };
+}

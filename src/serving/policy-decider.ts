@@ -1,0 +1,29 @@
+/** @module Adapts a compiled policy (src/policy) to the data plane's Decider, one per served model. */
+import { type CompiledPolicy, compilePolicy, decide, failOpen, type Policy, policyFromThresholds } from '../policy/index.ts';
+import type { LoadedModel } from '../registry/loaded-model.ts';
+import type { Decider } from './score-alerts.ts';
+
+/** A Decider over a compiled policy. */
+export function policyDecider(policy: CompiledPolicy): Decider {
+  return {
+    decide: (input) => decide(policy, input),
+    failOpen: (alertId) => failOpen(policy, alertId, 'not scored'),
+  };
+}
+
+/**
+ * The policy for a model: the policy file's, when one is configured, else the default ladder
+ * built from the bundle's recommended thresholds. Compiled once per model, not per request.
+ */
+export function policyForModels(options: { policy?: Policy; neverSuppress?: readonly string[] } = {}): (model: LoadedModel) => Decider {
+  const cache = new WeakMap<LoadedModel, Decider>();
+  return (model) => {
+    let d = cache.get(model);
+    if (!d) {
+      const policy = options.policy ?? policyFromThresholds(model.manifest.thresholds, { neverSuppress: options.neverSuppress ?? [] });
+      d = policyDecider(compilePolicy(policy));
+      cache.set(model, d);
+    }
+    return d;
+  };
+}

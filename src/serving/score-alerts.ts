@@ -1,0 +1,120 @@
+/**
+ * @module The scoring data plane: validate each alert, encode, score the batch in ONE ONNX Runtime
+ * call, rank, and decide under the policy. Transports (HTTP today) only translate. Fail open:
+ * an alert that cannot be scored is never dropped or closed; it goes to review and says why.
+ */
+import { encodeRecord, FeatureError } from '../features/index.ts';
+import type { LoadedModel } from '../registry/loaded-model.ts';
+import { type Alert, type AlertLimits, alertSchema, recordOf } from './alert-schema.ts';
+
+/** A policy's verdict on one alert. */
+export interface Verdict {
+  /** Null when the alert was not scored. */
+  band: string | null;
+  decision: string;
+  reason: string;
+  sample: boolean;
+  policyVersion: string;
+}
+
+/** The policy as the data plane sees it (see src/policy). */
+export interface Decider {
+  decide(input: { alertId: string; ruleId: string; segment?: string; score: number }): Verdict;
+  /** Verdict for an alert that could not be scored: review, never closed. */
+  failOpen(alertId: string): Verdict;
+}
+
+export interface AlertResult extends Verdict {
+  /** The alert id, or null when the item had no readable id. */
+  id: string | null;
+  /** Position in the request (0-based), so results map back even without an id. */
+  index: number;
+  score: number | null;
+  /** 1 = riskiest scored alert of the batch; null when not scored. */
+  rank: number | null;
+  degraded: boolean;
+  model: { name: string; version: string };
+  error?: { path: string; message: string };
+  /** The feature vector as scored (for the decision record), NaN for missing. */
+  features: Float32Array | null;
+  ruleId: string | null;
+  segment?: string;
+  entityId?: string;
+}
+
+export interface ScoreOptions {
+  limits: AlertLimits;
+  /** Give up on ONNX Runtime after this long and fail open (ms). */
+  timeoutMs: number;
+}
+
+/** Score a batch of raw alerts with `model` and decide each under `policy`. Never throws for bad alerts. */
+export async function scoreAlerts(model: LoadedModel, policy: Decider, items: unknown[], o: ScoreOptions): Promise<AlertResult[]> {
+  const spec = model.manifest.featureSpec;
+  const nf = spec.features.length;
+  const schema = alertSchema(o.limits);
+  const modelRef = { name: model.name, version: model.version };
+  const results: AlertResult[] = new Array(items.length);
+  const pending: { index: number; alert: Alert; features: Float32Array }[] = [];
+  const x = new Float32Array(items.length * nf);
+  const unscored = (index: number, id: string | null, a: Alert | null, path: string, message: string, degraded: boolean): AlertResult => ({
+    id, index, score: null, rank: null, ...policy.failOpen(id ?? `#${index}`), degraded, model: modelRef,
+    error: { path, message }, features: null, ruleId: a?.ruleId ?? null, segment: a?.segment, entityId: a?.entityId,
+  });
+  items.forEach((item, index) => {
+    const parsed = schema.safeParse(item);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : null;
+      results[index] = unscored(index, id, null, ['alerts', index, ...issue.path].join('.'), issue.message, false);
+      return;
+    }
+    const a = parsed.data;
+    const row = x.subarray(pending.length * nf, (pending.length + 1) * nf);
+    try {
+      encodeRecord(recordOf(a), spec, row);
+    } catch (err) {
+      if (!(err instanceof FeatureError)) throw err;
+      results[index] = unscored(index, a.id, a, `alerts.${index}.attributes.${err.source}`, err.problem, false);
+      return;
+    }
+    pending.push({ index, alert: a, features: Float32Array.from(row) });
+  });
+
+  if (pending.length > 0) {
+    const scores = await scoreWithTimeout(model, x.subarray(0, pending.length * nf), pending.length, o.timeoutMs);
+    if (!scores.ok) {
+      // degraded: the model, not the alert, failed; the policy's fail-open verdict stands.
+      for (const { index, alert } of pending) results[index] = unscored(index, alert.id, alert, `alerts.${index}`, `not scored: ${scores.why}`, true);
+    } else {
+      const order = pending.map((_, k) => k).sort((p, q) => scores.values[q] - scores.values[p] || p - q);
+      order.forEach((k, r) => {
+        const { index, alert, features } = pending[k];
+        const score = scores.values[k];
+        results[index] = {
+          id: alert.id, index, score, rank: r + 1,
+          ...policy.decide({ alertId: alert.id, ruleId: alert.ruleId, segment: alert.segment, score }),
+          degraded: false, model: modelRef, features, ruleId: alert.ruleId, segment: alert.segment, entityId: alert.entityId,
+        };
+      });
+    }
+  }
+  return results;
+}
+
+type Scores = { ok: true; values: Float32Array } | { ok: false; why: string };
+
+async function scoreWithTimeout(model: LoadedModel, x: Float32Array, n: number, timeoutMs: number): Promise<Scores> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Scores>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, why: `model timed out after ${timeoutMs} ms` }), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      model.scorer.score(x, n).then((values): Scores => ({ ok: true, values }), (err: Error): Scores => ({ ok: false, why: `model error: ${err.message}` })),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
