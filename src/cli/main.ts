@@ -1,12 +1,13 @@
 /** @module The `winnow` command: dispatch to a subcommand, turn errors into readable messages and exit codes. */
 import { type Command, UsageError } from './args.ts';
+import { apiKeyCommand } from './commands/api-key.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { generateCommand } from './commands/generate.ts';
 import { scoreCommand } from './commands/score.ts';
 import { serveCommand } from './commands/serve.ts';
 import { trainCommand } from './commands/train.ts';
 
-const COMMANDS: Command[] = [generateCommand, trainCommand, evaluateCommand, scoreCommand, serveCommand];
+const COMMANDS: Command[] = [generateCommand, trainCommand, evaluateCommand, scoreCommand, serveCommand, apiKeyCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
