@@ -7,6 +7,7 @@ import { type ModelRegistry, UnknownModelError } from '../registry/model-registr
 import { type AlertLimits, DEFAULT_LIMITS, scoreRequestSchema } from '../serving/alert-schema.ts';
 import { type AlertResult, type Decider, scoreAlerts } from '../serving/score-alerts.ts';
 import { type ApiKey, requireScope } from './auth.ts';
+import type { DecisionStore } from '../store/decision-store.ts';
 import { apiError } from './errors.ts';
 
 export interface AppOptions {
@@ -23,6 +24,8 @@ export interface AppOptions {
   scoreTimeoutMs?: number;
   /** API keys; empty means no authentication (serve then binds to loopback only). */
   apiKeys?: readonly ApiKey[];
+  /** Where decisions are read back from (`GET /v1/decisions/{alertId}`). */
+  decisions?: Pick<DecisionStore, 'getDecision'>;
 }
 
 /** Build the HTTP app over a registry and a policy. */
@@ -70,6 +73,12 @@ export function createApp(o: AppOptions): Hono {
       if (err instanceof UnknownModelError) return c.json(apiError('not_found', err.message), 404);
       return c.json(apiError('activation_failed', (err as Error).message), 422);
     }
+  });
+  app.get('/v1/decisions/:alertId', requireScope(keys, 'score'), async (c) => {
+    if (!o.decisions) return c.json(apiError('not_configured', 'this server keeps no decision store'), 404);
+    const record = await o.decisions.getDecision(c.req.param('alertId'));
+    if (!record) return c.json(apiError('not_found', `no decision recorded for alert '${c.req.param('alertId')}'`), 404);
+    return c.json(record);
   });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) => {

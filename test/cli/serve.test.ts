@@ -1,14 +1,19 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/winnow.mjs', import.meta.url));
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('winnow serve (the real process)', () => {
   it('serves the default model over HTTP and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const dataDir = mkdtempSync(join(tmpdir(), 'winnow-serve-'));
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stderr.on('data', (d: Buffer) => {
@@ -35,6 +40,14 @@ describe('winnow serve (the real process)', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
     expect(log).toContain('"msg":"stopped"');
+    // Shutdown drained the decision records into the embedded store.
+    const store = await openStore(join(dataDir, 'winnow.db'));
+    try {
+      expect((await store.getDecision('A-1'))?.model).toEqual({ name: 'default', version: '1' });
+      expect((await store.getDecision('A-2'))?.reason).toBe('never_suppress');
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses to listen beyond loopback without API keys', async () => {

@@ -1,12 +1,16 @@
 /** @module `winnow serve`: the scoring service over the active bundle in a models folder. */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isIP } from 'node:net';
 import { createApp } from '../../http/app.ts';
 import { type ApiKey, apiKeysSchema } from '../../http/auth.ts';
 import { startServer } from '../../http/server.ts';
 import { parsePolicy } from '../../policy/index.ts';
 import { ModelRegistry } from '../../registry/model-registry.ts';
+import { decisionRecords } from '../../serving/decision-records.ts';
 import { policyForModels } from '../../serving/policy-decider.ts';
+import { BatchingWriter } from '../../store/batching-writer.ts';
+import { openStore } from '../../store/open-store.ts';
 import { type Command, integer, list, parseFlags, UsageError } from '../args.ts';
 
 const usage = `Usage: winnow serve [options]
@@ -22,6 +26,8 @@ Options:
   --policy FILE        policy JSON (WINNOW_POLICY); default: the bundle's recommended thresholds
   --never-suppress IDS comma-separated rule ids never auto-closed by the default policy
                        (WINNOW_NEVER_SUPPRESS, default scr_sanctions)
+  --data-dir DIR       where the embedded SQLite decision store lives (WINNOW_DATA_DIR, default data)
+  --database URL       postgres://… to keep decisions in PostgreSQL instead (WINNOW_DATABASE_URL)
   --api-keys FILE      JSON list of {name, sha256, scopes} (WINNOW_API_KEYS); see 'winnow api-key'.
                        Without keys the service accepts every request, so it refuses to listen
                        on anything but loopback.
@@ -52,6 +58,7 @@ export const serveCommand: Command = {
     const v = parseFlags(argv, {
       host: { type: 'string' }, port: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' },
       policy: { type: 'string' }, 'never-suppress': { type: 'string' }, 'api-keys': { type: 'string' },
+      'data-dir': { type: 'string' }, database: { type: 'string' },
     });
     const env = process.env;
     const host = v.host ?? env.WINNOW_HOST ?? '127.0.0.1';
@@ -69,15 +76,29 @@ export const serveCommand: Command = {
     const policyPath = v.policy ?? env.WINNOW_POLICY;
     const policy = policyPath ? parsePolicy(await readJson(policyPath, 'policy'), policyPath) : undefined;
     const neverSuppress = list({ n: v['never-suppress'] ?? env.WINNOW_NEVER_SUPPRESS ?? 'scr_sanctions' }, 'n');
-    const registry = await ModelRegistry.open(v.models ?? env.WINNOW_MODELS ?? 'models', v.model);
-    const app = createApp({ registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys });
-    const server = await startServer(app, host, port);
     const log = (msg: string, extra: object = {}) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...extra })}\n`);
-    log('winnow serving', { url: server.url, model: `${registry.active.name}/${registry.active.version}`, auth: apiKeys.length > 0 ? `${apiKeys.length} API keys` : 'none (loopback only)' });
+    const logger = { info: (d: object, m: string) => log(m, d), error: (d: object, m: string) => log(m, { level: 'error', ...d }) };
+    const registry = await ModelRegistry.open(v.models ?? env.WINNOW_MODELS ?? 'models', v.model);
+    const database = v.database ?? env.WINNOW_DATABASE_URL;
+    const dataDir = v['data-dir'] ?? env.WINNOW_DATA_DIR ?? 'data';
+    if (!database) await mkdir(dataDir, { recursive: true });
+    const store = await openStore(database ?? join(dataDir, 'winnow.db'));
+    await store.init();
+    const writer = new BatchingWriter({ store, logger });
+    const app = createApp({
+      registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store,
+      storeHealthy: () => writer.healthy(),
+      // Written behind the response, batched with other requests; failures show in /readyz and the log.
+      record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)).catch((err: Error) => log('decision record rejected', { level: 'error', error: err.message })),
+    });
+    const server = await startServer(app, host, port);
+    log('winnow serving', { url: server.url, model: `${registry.active.name}/${registry.active.version}`, store: store.kind, auth: apiKeys.length > 0 ? `${apiKeys.length} API keys` : 'none (loopback only)' });
     await new Promise<void>((resolve) => {
       const stop = async (signal: string) => {
         log('shutting down', { signal });
         await server.close();
+        await writer.close();
+        await store.close();
         await registry.close();
         resolve();
       };

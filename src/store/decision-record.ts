@@ -1,0 +1,97 @@
+/** @module The decision record: what was scored and decided for one alert, the single schema every store speaks. */
+import { z } from 'zod';
+
+/**
+ * One feature value as scored: any number, including NaN (a missing value the trees route)
+ * and ±Infinity (a float32 overflow), because the record must reproduce the vector exactly.
+ */
+export const FeatureValueSchema = z.union([
+  z.number(),
+  z.nan(),
+  z.literal([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]),
+]);
+
+/** An ISO 8601 instant, canonicalised to UTC milliseconds (`toISOString()`) so stored text sorts by time. */
+export const InstantSchema = z.iso
+  .datetime({ offset: true })
+  .transform((text) => new Date(text).toISOString());
+
+// Upstream JSON often sends null for "absent"; the canonical record has no nulls in optional
+// fields, so what a store returns equals what was parsed, key for key.
+const optionalText = z.string().min(1).nullish().transform((value) => value ?? undefined);
+
+/** The model that produced the score. */
+export const ModelRefSchema = z.object({
+  name: z.string().min(1),
+  version: z.string().min(1),
+});
+
+/** The experiment arm an alert was assigned to, when an experiment was running. */
+export const ExperimentRefSchema = z.object({
+  id: z.string().min(1),
+  arm: z.string().min(1),
+});
+
+/** Everything needed to reproduce one decision: inputs as scored, model, policy and outcome. */
+export const DecisionRecordSchema = z.object({
+  alertId: z.string().min(1),
+  decidedAt: InstantSchema,
+  ruleId: z.string().min(1),
+  segment: optionalText,
+  entityId: optionalText,
+  model: ModelRefSchema,
+  specHash: z.string().min(1),
+  features: z.array(FeatureValueSchema),
+  /** Null when the alert could not be scored (fail open: it then goes to review, degraded or not). */
+  score: z.number().min(0).max(1).nullable(),
+  band: z.string().min(1),
+  decision: z.string().min(1),
+  /** Why the decision did not come from the score alone (never-suppress rule, sample, error); null otherwise. */
+  reason: z.string().nullable(),
+  sample: z.boolean(),
+  degraded: z.boolean(),
+  policyVersion: z.string().min(1),
+  experiment: ExperimentRefSchema.nullish().transform((value) => value ?? undefined),
+  requestId: optionalText,
+});
+
+/** A decision record as callers write it (any ISO offset, optional fields may be absent). */
+export type DecisionRecordInput = z.input<typeof DecisionRecordSchema>;
+
+/** A validated decision record (canonical UTC `decidedAt`), as stores return it. */
+export type DecisionRecord = z.output<typeof DecisionRecordSchema>;
+
+/** Validates records, throwing a ZodError whose issue path names the record index and field. */
+export function parseDecisionRecords(records: readonly DecisionRecordInput[]): DecisionRecord[] {
+  return z.array(DecisionRecordSchema).parse(records);
+}
+
+// JSON has no NaN, Infinity or -0: NaN is written as null (the usual "missing" in JSON), the
+// others as the strings "Infinity", "-Infinity", "-0"; every other double prints exactly.
+type StoredFeature = number | null | 'Infinity' | '-Infinity' | '-0';
+
+/** Encodes a feature vector as JSON text that keeps NaN (as null), ±Infinity and -0 (as strings). */
+export function featuresToJson(features: readonly number[]): string {
+  const encoded: StoredFeature[] = features.map((value) => {
+    if (Number.isNaN(value)) return null;
+    if (value === Number.POSITIVE_INFINITY) return 'Infinity';
+    if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
+    if (Object.is(value, -0)) return '-0';
+    return value;
+  });
+  return JSON.stringify(encoded);
+}
+
+/** Decodes what `featuresToJson` wrote back into the exact vector (null → NaN). */
+export function featuresFromJson(text: string): number[] {
+  const parsed: unknown = JSON.parse(text);
+  if (!Array.isArray(parsed)) throw new TypeError(`features: expected a JSON array, got ${typeof parsed}`);
+  return parsed.map((value: unknown, index) => {
+    if (value === null) return Number.NaN;
+    if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+    if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+    if (value === '-0') return -0;
+    if (typeof value === 'number') return value;
+    throw new TypeError(`features[${index}]: expected a number, null, "Infinity", "-Infinity" or "-0", got ${JSON.stringify(value)}`);
+  });
+}

@@ -1,0 +1,61 @@
+/** @module The decision store interface the HTTP layer and the exporter depend on; backends implement it. */
+import type { DecisionRecord, DecisionRecordInput } from './decision-record.ts';
+
+/**
+ * Re-scoring semantics: records are append-only. Every write of a distinct record adds a row
+ * with a store-assigned, increasing `seq`; `getDecision` returns the latest one (by `decidedAt`,
+ * then `seq`). Why not "first wins": a re-scored alert (pipeline retry, model activation) was
+ * answered with the NEW decision, so the record the caller acted on must be the one we return,
+ * and the older ones stay as audit history (`getDecisionHistory`), nothing is overwritten.
+ *
+ * Idempotency: writing the exact same record twice (a batch retried after a lost commit
+ * acknowledgement) is a no-op, because each row carries a content hash with a unique index.
+ */
+export interface DecisionStore {
+  /** Which backend this is, for logs and metrics labels. */
+  readonly kind: 'sqlite' | 'postgres';
+  /** Runs pending migrations; safe to call more than once and from several processes. */
+  init(): Promise<void>;
+  /** Validates and writes the records in ONE transaction: all become durable or none do. */
+  writeDecisions(records: readonly DecisionRecordInput[]): Promise<WriteResult>;
+  /** The latest decision recorded for an alert, or undefined when there is none. */
+  getDecision(alertId: string): Promise<DecisionRecord | undefined>;
+  /** Every decision recorded for an alert, oldest first. */
+  getDecisionHistory(alertId: string): Promise<StoredDecision[]>;
+  /** Decisions in (decidedAt, seq) order, for export; page with `after` set to the last row returned. */
+  listDecisions(options: ListDecisionsOptions): Promise<StoredDecision[]>;
+  /** Cheap round trip to the database, for readiness. */
+  health(): Promise<StoreHealth>;
+  /** Releases connections; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** A record with the store's sequence number (write order, unique, increasing). */
+export interface StoredDecision {
+  seq: number;
+  record: DecisionRecord;
+}
+
+/** What one `writeDecisions` call did. */
+export interface WriteResult {
+  /** Rows added. */
+  inserted: number;
+  /** Records already stored byte for byte (retries), skipped. */
+  duplicates: number;
+}
+
+/** Filters and paging for `listDecisions`. */
+export interface ListDecisionsOptions {
+  /** Only decisions with `decidedAt >= since` (ISO 8601). */
+  since?: string;
+  /** Keyset cursor: only rows strictly after this (decidedAt, seq), e.g. the last row of the previous page. */
+  after?: { decidedAt: string; seq: number };
+  /** Maximum rows returned, 1..MAX_LIST_LIMIT. */
+  limit: number;
+}
+
+/** The largest page `listDecisions` returns, so one call cannot load a whole table into memory. */
+export const MAX_LIST_LIMIT = 10_000;
+
+/** Result of `health()`: `ok` false carries the database's error message. */
+export type StoreHealth = { ok: true } | { ok: false; error: string };

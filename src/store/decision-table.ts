@@ -1,0 +1,99 @@
+/** @module The `decisions` table as Kysely sees it, and the mapping between rows and decision records. */
+import { createHash } from 'node:crypto';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import { featuresFromJson, featuresToJson } from './decision-record.ts';
+import type { DecisionRecord } from './decision-record.ts';
+
+/** One row of `decisions`; column types are the intersection both SQLite and PostgreSQL return. */
+export interface DecisionsTable {
+  // PostgreSQL returns bigint as a string (it may exceed 2^53); rows are converted with Number().
+  seq: Generated<number | string>;
+  record_key: string;
+  alert_id: string;
+  decided_at: string;
+  rule_id: string;
+  segment: string | null;
+  entity_id: string | null;
+  model_name: string;
+  model_version: string;
+  spec_hash: string;
+  features: string;
+  score: number | null;
+  band: string;
+  decision: string;
+  reason: string | null;
+  // Written as 0/1 because better-sqlite3 cannot bind booleans; PostgreSQL casts '1' to true.
+  sample: ColumnType<boolean | number, number, number>;
+  degraded: ColumnType<boolean | number, number, number>;
+  policy_version: string;
+  experiment_id: string | null;
+  experiment_arm: string | null;
+  request_id: string | null;
+}
+
+/** The Kysely database type of a decision store. */
+export interface StoreDatabase {
+  decisions: DecisionsTable;
+}
+
+type InsertRow = Insertable<DecisionsTable>;
+type SelectRow = Selectable<DecisionsTable>;
+
+/** Turns a validated record into a row, with a content hash that makes retried writes no-ops. */
+export function toRow(record: DecisionRecord): InsertRow {
+  const row = {
+    alert_id: record.alertId,
+    decided_at: record.decidedAt,
+    rule_id: record.ruleId,
+    segment: record.segment ?? null,
+    entity_id: record.entityId ?? null,
+    model_name: record.model.name,
+    model_version: record.model.version,
+    spec_hash: record.specHash,
+    features: featuresToJson(record.features),
+    score: record.score,
+    band: record.band,
+    decision: record.decision,
+    reason: record.reason,
+    sample: record.sample ? 1 : 0,
+    degraded: record.degraded ? 1 : 0,
+    policy_version: record.policyVersion,
+    experiment_id: record.experiment?.id ?? null,
+    experiment_arm: record.experiment?.arm ?? null,
+    request_id: record.requestId ?? null,
+  };
+  // Key order above is fixed, so the JSON text (and its hash) is canonical for a record.
+  const recordKey = createHash('sha256').update(JSON.stringify(row)).digest('base64url');
+  return { record_key: recordKey, ...row };
+}
+
+/** Turns a stored row back into the record that was written (absent optionals read as undefined, as parsed). */
+export function fromRow(row: SelectRow): DecisionRecord {
+  return {
+    alertId: row.alert_id,
+    decidedAt: row.decided_at,
+    ruleId: row.rule_id,
+    segment: row.segment ?? undefined,
+    entityId: row.entity_id ?? undefined,
+    model: { name: row.model_name, version: row.model_version },
+    specHash: row.spec_hash,
+    features: featuresFromJson(row.features),
+    score: row.score === null ? null : Number(row.score),
+    band: row.band,
+    decision: row.decision,
+    reason: row.reason,
+    sample: isTrue(row.sample),
+    degraded: isTrue(row.degraded),
+    policyVersion: row.policy_version,
+    experiment:
+      row.experiment_id !== null && row.experiment_arm !== null
+        ? { id: row.experiment_id, arm: row.experiment_arm }
+        : undefined,
+    requestId: row.request_id ?? undefined,
+  };
+}
+
+// SQLite returns booleans as 0/1, PostgreSQL as true/false.
+function isTrue(value: boolean | number): boolean {
+  return value === true || value === 1;
+}

@@ -1,0 +1,125 @@
+/** @module The one DecisionStore implementation, over Kysely, for SQLite and PostgreSQL alike. */
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { InstantSchema, parseDecisionRecords } from './decision-record.ts';
+import type { DecisionRecord, DecisionRecordInput } from './decision-record.ts';
+import { MAX_LIST_LIMIT } from './decision-store.ts';
+import type { DecisionStore, ListDecisionsOptions, StoreHealth, StoredDecision, WriteResult } from './decision-store.ts';
+import { fromRow, toRow } from './decision-table.ts';
+import type { StoreDatabase } from './decision-table.ts';
+import { migrateToLatest } from './migrations/index.ts';
+import type { StoreDialect } from './migrations/index.ts';
+
+// 21 bound values per row: 500 rows stay far below SQLite's 32,766 and PostgreSQL's 65,535
+// parameter limits, while still amortising a statement over many rows.
+const ROWS_PER_INSERT = 500;
+
+const ListOptionsSchema = z.object({
+  since: InstantSchema.optional(),
+  after: z.object({ decidedAt: InstantSchema, seq: z.number().int().nonnegative() }).optional(),
+  limit: z.number().int().min(1).max(MAX_LIST_LIMIT),
+});
+
+/** A DecisionStore over any Kysely instance whose dialect is SQLite or PostgreSQL. */
+export class KyselyDecisionStore implements DecisionStore {
+  readonly kind: StoreDialect;
+  readonly #db: Kysely<StoreDatabase>;
+  #closed = false;
+
+  constructor(db: Kysely<StoreDatabase>, kind: StoreDialect) {
+    this.#db = db;
+    this.kind = kind;
+  }
+
+  async init(): Promise<void> {
+    this.#assertOpen();
+    await migrateToLatest(this.#db, this.kind);
+  }
+
+  async writeDecisions(records: readonly DecisionRecordInput[]): Promise<WriteResult> {
+    this.#assertOpen();
+    // Validate before opening a transaction: a bad record must fail loudly, not half a batch.
+    const rows = parseDecisionRecords(records).map(toRow);
+    if (rows.length === 0) return { inserted: 0, duplicates: 0 };
+    const inserted = await this.#db.transaction().execute(async (trx) => {
+      let count = 0;
+      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+        const result = await trx
+          .insertInto('decisions')
+          .values(rows.slice(start, start + ROWS_PER_INSERT))
+          .onConflict((conflict) => conflict.column('record_key').doNothing())
+          .executeTakeFirst();
+        count += Number(result.numInsertedOrUpdatedRows ?? 0n);
+      }
+      return count;
+    });
+    return { inserted, duplicates: rows.length - inserted };
+  }
+
+  async getDecision(alertId: string): Promise<DecisionRecord | undefined> {
+    this.#assertOpen();
+    const row = await this.#db
+      .selectFrom('decisions')
+      .selectAll()
+      .where('alert_id', '=', alertId)
+      .orderBy('decided_at', 'desc')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  async getDecisionHistory(alertId: string): Promise<StoredDecision[]> {
+    this.#assertOpen();
+    const rows = await this.#db
+      .selectFrom('decisions')
+      .selectAll()
+      .where('alert_id', '=', alertId)
+      .orderBy('decided_at')
+      .orderBy('seq')
+      .execute();
+    return rows.map(toStored);
+  }
+
+  async listDecisions(options: ListDecisionsOptions): Promise<StoredDecision[]> {
+    this.#assertOpen();
+    const { since, after, limit } = ListOptionsSchema.parse(options);
+    let query = this.#db.selectFrom('decisions').selectAll();
+    if (since !== undefined) query = query.where('decided_at', '>=', since);
+    if (after !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('decided_at', '>', after.decidedAt),
+          eb.and([eb('decided_at', '=', after.decidedAt), eb('seq', '>', after.seq)]),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('decided_at').orderBy('seq').limit(limit).execute();
+    return rows.map(toStored);
+  }
+
+  async health(): Promise<StoreHealth> {
+    if (this.#closed) return { ok: false, error: 'decision store is closed' };
+    try {
+      await sql`select 1`.execute(this.#db);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#db.destroy();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error(`decision store (${this.kind}) is closed`);
+  }
+}
+
+function toStored(row: Parameters<typeof fromRow>[0]): StoredDecision {
+  return { seq: Number(row.seq), record: fromRow(row) };
+}

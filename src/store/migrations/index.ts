@@ -1,0 +1,40 @@
+/** @module Store migrations, compiled in (no files read at run time) and applied by Kysely's Migrator. */
+import { Migrator } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { createDecisions } from './0001-create-decisions.ts';
+
+/** The SQL dialects a store runs on. */
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** All migrations in order; names sort lexically, so keep the zero-padded prefix. */
+export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001-create-decisions': createDecisions(dialect),
+  };
+}
+
+/** A provider over in-code migrations, so a bundled or installed winnow needs no migration folder. */
+export class InCodeMigrationProvider implements MigrationProvider {
+  readonly #migrations: Record<string, Migration>;
+
+  constructor(migrations: Record<string, Migration>) {
+    this.#migrations = migrations;
+  }
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return this.#migrations;
+  }
+}
+
+/** Brings the schema to the latest migration; throws naming the migration that failed. */
+export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(storeMigrations(dialect)) });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  const failed = results.find((result) => result.status === 'Error');
+  if (error !== undefined) {
+    const name = failed === undefined ? 'migration bookkeeping' : `migration ${failed.migrationName}`;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`decision store: ${name} failed: ${message}`, { cause: error });
+  }
+  return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

@@ -1,0 +1,33 @@
+/** @module Opens the PostgreSQL decision store, for deployments with several replicas or a managed database. */
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { StoreDatabase } from './decision-table.ts';
+import { KyselyDecisionStore } from './kysely-decision-store.ts';
+
+/** Options for `openPostgresStore`. */
+export interface PostgresStoreOptions {
+  /** Pool size; writes are batched, so a few connections serve many requests. */
+  maxConnections?: number;
+  /** How long to wait for a connection before a query (and readiness) fails (ms). */
+  connectionTimeoutMs?: number;
+}
+
+/**
+ * Opens a pool to `url` (`postgres://user@host:port/db`) as a decision store; call `init()` next.
+ * Durability comes from the server's default `synchronous_commit = on`: a commit returns after
+ * its WAL record is flushed, so a resolved `writeDecisions` survives a server crash.
+ */
+export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): KyselyDecisionStore {
+  const { maxConnections = 4, connectionTimeoutMs = 5_000 } = options;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: maxConnections,
+    // Without a timeout a dead server makes every query, and /readyz, hang instead of failing.
+    connectionTimeoutMillis: connectionTimeoutMs,
+  });
+  // An idle client losing its connection emits 'error' on the pool; unhandled, that kills the
+  // process. The next query fails and is retried by the writer, so this only needs swallowing.
+  pool.on('error', () => {});
+  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+  return new KyselyDecisionStore(db, 'postgres');
+}

@@ -1,0 +1,39 @@
+/** @module Opens the embedded SQLite decision store (the default backend) with durable settings. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { StoreDatabase } from './decision-table.ts';
+import { KyselyDecisionStore } from './kysely-decision-store.ts';
+
+/** Options for `openSqliteStore`. */
+export interface SqliteStoreOptions {
+  /** How long a writer waits for another process's lock before failing (ms). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating the file and its directory if needed) a SQLite decision store; call `init()` next.
+ *
+ * Durability: WAL with `synchronous=FULL`. In WAL mode `NORMAL` syncs the log only at
+ * checkpoints, so a power cut or OS crash can roll back transactions that already returned;
+ * `FULL` fsyncs the log on every commit, so a resolved `writeDecisions` survives a crash
+ * ("nothing acknowledged is lost"). The price is one fsync per transaction, which is why the
+ * hot path batches records (batching-writer.ts) instead of committing one alert at a time.
+ */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): KyselyDecisionStore {
+  const { busyTimeoutMs = 5_000 } = options;
+  if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
+  const database = new Database(path);
+  try {
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    // The CLI may read or export while the server writes: wait for the lock instead of failing.
+    database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
+  return new KyselyDecisionStore(db, 'sqlite');
+}

@@ -1,0 +1,150 @@
+/** @module BatchingWriter: batching, draining, retry with health and counters, and no lost records. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
+import { BatchingWriter, WriterClosedError } from '../../src/store/batching-writer.ts';
+import type { WriterLogger } from '../../src/store/batching-writer.ts';
+import type { DecisionRecord, DecisionRecordInput } from '../../src/store/decision-record.ts';
+import type { WriteResult } from '../../src/store/decision-store.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import { makeRecord, makeRecords } from './fixtures.ts';
+
+/** A store that keeps batches in memory and throws on its first `failures` calls. */
+class FakeStore {
+  readonly batches: string[][] = [];
+  calls = 0;
+  constructor(private failures = 0) {}
+  async writeDecisions(records: readonly DecisionRecordInput[]): Promise<WriteResult> {
+    this.calls += 1;
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error(`database is locked (call ${this.calls})`);
+    }
+    this.batches.push(records.map((record) => (record as DecisionRecord).alertId));
+    return { inserted: records.length, duplicates: 0 };
+  }
+  get written(): string[] {
+    return this.batches.flat();
+  }
+}
+
+function recordingLogger(): WriterLogger & { lines: { level: string; details: object; message: string }[] } {
+  const lines: { level: string; details: object; message: string }[] = [];
+  return {
+    lines,
+    info: (details, message) => lines.push({ level: 'info', details, message }),
+    error: (details, message) => lines.push({ level: 'error', details, message }),
+  };
+}
+
+const ids = (from: number, n: number) => Array.from({ length: n }, (_, k) => `a-${from + k}`);
+
+describe('BatchingWriter', () => {
+  it('splits a large enqueue into batches of at most maxBatch, in order', async () => {
+    const store = new FakeStore();
+    const writer = new BatchingWriter({ store, logger: recordingLogger(), maxBatch: 10 });
+    await writer.enqueue(makeRecords(25));
+    expect(store.batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
+    expect(store.written).toEqual(ids(0, 25));
+    expect(writer.stats()).toEqual({ written: 25, failedBatches: 0, pending: 0, lastError: undefined });
+  });
+
+  it('returns before writing and groups small enqueues into one batch after the interval', async () => {
+    const store = new FakeStore();
+    const writer = new BatchingWriter({ store, logger: recordingLogger(), flushIntervalMs: 30 });
+    const done = [writer.enqueue([makeRecord(1)]), writer.enqueue([makeRecord(2)]), writer.enqueue([makeRecord(3)])];
+    expect(store.calls).toBe(0);
+    expect(writer.pending).toBe(3);
+    await Promise.all(done);
+    expect(store.batches).toEqual([['a-1', 'a-2', 'a-3']]);
+  });
+
+  it('flush() writes at once and close() drains what is left, then refuses new records', async () => {
+    const store = new FakeStore();
+    const writer = new BatchingWriter({ store, logger: recordingLogger(), flushIntervalMs: 60_000 });
+    void writer.enqueue([makeRecord(1)]);
+    await writer.flush();
+    expect(store.written).toEqual(['a-1']);
+    void writer.enqueue(makeRecords(3, 2));
+    await writer.close();
+    expect(store.written).toEqual(['a-1', 'a-2', 'a-3', 'a-4']);
+    await expect(writer.enqueue([makeRecord(9)])).rejects.toThrow(new WriterClosedError('decision writer is closed'));
+  });
+
+  it('retries a failing store with backoff, is unhealthy meanwhile, counts and logs, and loses nothing', async () => {
+    const store = new FakeStore(3);
+    const logger = recordingLogger();
+    const writer = new BatchingWriter({ store, logger, maxBatch: 4, flushIntervalMs: 1, retryDelayMs: 5 });
+    const first = writer.enqueue(makeRecords(6));
+    await expect.poll(() => store.calls).toBeGreaterThanOrEqual(1);
+    expect(writer.healthy()).toBe(false);
+    const second = writer.enqueue(makeRecords(3, 6)); // accepted while the store is down
+    expect(writer.pending).toBe(9);
+    await Promise.all([first, second]);
+
+    expect(writer.healthy()).toBe(true);
+    expect(store.written).toEqual(ids(0, 9));
+    expect(writer.stats()).toEqual({ written: 9, failedBatches: 3, pending: 0, lastError: undefined });
+    const errors = logger.lines.filter((line) => line.level === 'error');
+    expect(errors.map((line) => line.message)).toEqual(Array(3).fill('decision batch write failed; will retry'));
+    expect(errors.map((line) => (line.details as { retryInMs: number }).retryInMs)).toEqual([5, 10, 20]);
+    expect(logger.lines.at(-1)?.message).toBe('decision store writes recovered');
+  });
+
+  it('exposes the last error while failing', async () => {
+    const store = new FakeStore(Number.POSITIVE_INFINITY);
+    const writer = new BatchingWriter({ store, logger: recordingLogger(), flushIntervalMs: 1, retryDelayMs: 5 });
+    void writer.enqueue([makeRecord(1)]);
+    await expect.poll(() => writer.stats().failedBatches).toBeGreaterThanOrEqual(2);
+    const stats = writer.stats();
+    expect(stats).toMatchObject({ written: 0, pending: 1, lastError: `database is locked (call ${stats.failedBatches})` });
+    expect(writer.healthy()).toBe(false);
+    await expect(writer.close({ timeoutMs: 20 })).rejects.toThrow(WriterClosedError);
+  });
+
+  it('close({ timeoutMs }) gives up on a dead store loudly: throws, logs and rejects the waiters', async () => {
+    const store = new FakeStore(Number.POSITIVE_INFINITY);
+    const logger = recordingLogger();
+    const writer = new BatchingWriter({ store, logger, maxBatch: 2, flushIntervalMs: 1, retryDelayMs: 5 });
+    const waiting = writer.enqueue(makeRecords(5));
+    await expect(writer.close({ timeoutMs: 50 })).rejects.toThrow('decision writer closed after 50 ms with 5 records not written');
+    await expect(waiting).rejects.toThrow(WriterClosedError);
+    expect(logger.lines.at(-1)).toMatchObject({ level: 'error', message: 'decision records not written at shutdown', details: { lost: 5 } });
+  });
+
+  it('rejects an invalid record at enqueue, naming the field, without blocking valid ones', async () => {
+    const store = new FakeStore();
+    const writer = new BatchingWriter({ store, logger: recordingLogger(), flushIntervalMs: 1 });
+    const bad = writer.enqueue([makeRecord(1), { ...makeRecord(2), decidedAt: 'soon' }]);
+    await expect(bad).rejects.toThrow(ZodError);
+    await expect(bad).rejects.toMatchObject({ issues: [{ path: [1, 'decidedAt'] }] });
+    await writer.enqueue([makeRecord(3)]);
+    expect(store.written).toEqual(['a-3']);
+  });
+
+  it('rejects a maxBatch that is not a positive integer', () => {
+    expect(() => new BatchingWriter({ store: new FakeStore(), logger: recordingLogger(), maxBatch: 0 })).toThrow(
+      new RangeError('maxBatch must be a positive integer, got 0'),
+    );
+  });
+});
+
+describe('BatchingWriter over SQLite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'winnow-writer-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stores every record from many concurrent enqueues exactly once', async () => {
+    const store = await openStore(join(dir, 'decisions.db'));
+    const writer = new BatchingWriter({ store, logger: recordingLogger(), maxBatch: 64, flushIntervalMs: 2 });
+    const calls = Array.from({ length: 40 }, (_, k) => writer.enqueue(makeRecords(25, k * 25)));
+    await writer.close();
+    await Promise.all(calls);
+    const rows = await store.listDecisions({ limit: 2_000 });
+    expect(rows).toHaveLength(1_000);
+    expect(new Set(rows.map((row) => row.record.alertId)).size).toBe(1_000);
+    expect(writer.stats()).toMatchObject({ written: 1_000, failedBatches: 0, pending: 0 });
+    await store.close();
+  });
+});

@@ -1,0 +1,156 @@
+/** @module The DecisionStore contract: one suite every backend must pass (run by sqlite- and postgres-store tests). */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
+import { parseDecisionRecords } from '../../src/store/decision-record.ts';
+import type { DecisionStore } from '../../src/store/decision-store.ts';
+import { makeFullRecord, makeRecord, makeRecords, makeUnscoredRecord } from './fixtures.ts';
+
+/** Runs the contract against stores from `openFresh`, which returns a store over an empty database, not yet initialised. */
+export function runStoreContract(name: string, openFresh: () => Promise<DecisionStore>): void {
+  describe(`DecisionStore contract: ${name}`, () => {
+    let open: DecisionStore[] = [];
+
+    async function freshStore(): Promise<DecisionStore> {
+      const store = await openFresh();
+      open.push(store);
+      await store.init();
+      return store;
+    }
+
+    afterEach(async () => {
+      await Promise.all(open.map((store) => store.close()));
+      open = [];
+    });
+
+    it('runs migrations idempotently: init twice keeps the data and the schema', async () => {
+      const store = await freshStore();
+      await store.writeDecisions([makeRecord(1)]);
+      await store.init();
+      expect(await store.getDecision('a-1')).toEqual(parseDecisionRecords([makeRecord(1)])[0]);
+    });
+
+    it('round-trips every field, including NaN, ±Infinity and -0 features', async () => {
+      const store = await freshStore();
+      const input = makeFullRecord();
+      await store.writeDecisions([input]);
+      const stored = await store.getDecision('a-7');
+      expect(stored).toEqual(parseDecisionRecords([input])[0]);
+      // Spelled out so the test does not depend on how toEqual compares NaN and -0.
+      expect(stored?.features.map((value) => Object.is(value, -0) ? '-0' : String(value))).toEqual(
+        input.features.map((value) => Object.is(value, -0) ? '-0' : String(value)),
+      );
+      expect(stored?.experiment).toEqual({ id: 'exp-thresholds', arm: 'treatment' });
+      expect(stored?.sample).toBe(true);
+      expect(stored?.degraded).toBe(true);
+    });
+
+    it('round-trips an unscored alert: null score, empty vector, absent optionals', async () => {
+      const store = await freshStore();
+      await store.writeDecisions([makeUnscoredRecord(3)]);
+      const stored = await store.getDecision('a-3');
+      expect(stored).toEqual(parseDecisionRecords([makeUnscoredRecord(3)])[0]);
+      expect(stored?.score).toBeNull();
+      expect(stored?.segment).toBeUndefined();
+      expect(stored?.experiment).toBeUndefined();
+    });
+
+    it('canonicalises decidedAt to UTC milliseconds', async () => {
+      const store = await freshStore();
+      await store.writeDecisions([makeRecord(1, { decidedAt: '2025-03-01T14:00:00+02:00' })]);
+      expect((await store.getDecision('a-1'))?.decidedAt).toBe('2025-03-01T12:00:00.000Z');
+    });
+
+    it('returns undefined and an empty history for an unknown alert', async () => {
+      const store = await freshStore();
+      expect(await store.getDecision('nope')).toBeUndefined();
+      expect(await store.getDecisionHistory('nope')).toEqual([]);
+    });
+
+    it('keeps every re-scoring and returns the latest decision', async () => {
+      const store = await freshStore();
+      const first = makeRecord(1, { decision: 'auto_close' });
+      const second = makeRecord(1, { decidedAt: '2025-03-01T13:00:00.000Z', decision: 'escalate', score: 0.97 });
+      await store.writeDecisions([first]);
+      await store.writeDecisions([second]);
+      expect((await store.getDecision('a-1'))?.decision).toBe('escalate');
+      const history = await store.getDecisionHistory('a-1');
+      expect(history.map((row) => row.record.decision)).toEqual(['auto_close', 'escalate']);
+      expect(history[0].seq).toBeLessThan(history[1].seq);
+    });
+
+    it('orders re-scorings by decision time, not arrival, and by seq within the same instant', async () => {
+      const store = await freshStore();
+      const late = makeRecord(1, { decidedAt: '2025-03-01T13:00:00.000Z', decision: 'escalate' });
+      const early = makeRecord(1, { decidedAt: '2025-03-01T12:30:00.000Z', decision: 'review' });
+      await store.writeDecisions([late]);
+      await store.writeDecisions([early]); // e.g. a slower replica writing an older decision
+      expect((await store.getDecision('a-1'))?.decision).toBe('escalate');
+      await store.writeDecisions([{ ...late, decision: 'auto_close', reason: 'same instant, written later' }]);
+      expect((await store.getDecision('a-1'))?.decision).toBe('auto_close');
+    });
+
+    it('treats an identical record written twice (a retried batch) as a no-op', async () => {
+      const store = await freshStore();
+      const records = makeRecords(5);
+      expect(await store.writeDecisions(records)).toEqual({ inserted: 5, duplicates: 0 });
+      expect(await store.writeDecisions([...records, makeRecord(5)])).toEqual({ inserted: 1, duplicates: 5 });
+      expect(await store.getDecisionHistory('a-2')).toHaveLength(1);
+      expect(await store.listDecisions({ limit: 100 })).toHaveLength(6);
+    });
+
+    it('rejects a batch with an invalid record naming the field, and writes none of it', async () => {
+      const store = await freshStore();
+      const bad = { ...makeRecord(2), score: 1.5 };
+      const error = await store.writeDecisions([makeRecord(1), bad]).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ZodError);
+      expect((error as ZodError).issues[0].path).toEqual([1, 'score']);
+      expect(await store.getDecision('a-1')).toBeUndefined();
+    });
+
+    it('writes a batch larger than one INSERT statement in one call', async () => {
+      const store = await freshStore();
+      expect(await store.writeDecisions(makeRecords(1_234))).toEqual({ inserted: 1_234, duplicates: 0 });
+      expect(await store.listDecisions({ limit: 2_000 })).toHaveLength(1_234);
+    });
+
+    it('lists decisions in (decidedAt, seq) order with since, limit and a keyset cursor', async () => {
+      const store = await freshStore();
+      const order = [5, 0, 9, 3, 7, 1, 8, 2, 6, 4];
+      await store.writeDecisions(order.map((i) => makeRecord(i)));
+      await store.writeDecisions([makeRecord(3, { decision: 'review' })]); // same instant as a-3, later seq
+      const all = await store.listDecisions({ limit: 100 });
+      expect(all.map((row) => row.record.alertId)).toEqual(['a-0', 'a-1', 'a-2', 'a-3', 'a-3', 'a-4', 'a-5', 'a-6', 'a-7', 'a-8', 'a-9']);
+      expect(all[4].seq).toBeGreaterThan(all[3].seq);
+      expect((await store.listDecisions({ limit: 3 })).map((row) => row.record.alertId)).toEqual(['a-0', 'a-1', 'a-2']);
+      const since = await store.listDecisions({ since: makeRecord(8).decidedAt, limit: 100 });
+      expect(since.map((row) => row.record.alertId)).toEqual(['a-8', 'a-9']);
+
+      const paged: string[] = [];
+      let after: { decidedAt: string; seq: number } | undefined;
+      for (;;) {
+        const page = await store.listDecisions({ after, limit: 3 });
+        if (page.length === 0) break;
+        paged.push(...page.map((row) => `${row.record.alertId}#${row.seq}`));
+        const last = page[page.length - 1];
+        after = { decidedAt: last.record.decidedAt, seq: last.seq };
+      }
+      expect(paged).toEqual(all.map((row) => `${row.record.alertId}#${row.seq}`));
+    });
+
+    it('rejects a limit outside 1..10000 and a since that is not an ISO instant', async () => {
+      const store = await freshStore();
+      await expect(store.listDecisions({ limit: 0 })).rejects.toThrow(ZodError);
+      await expect(store.listDecisions({ limit: 10_001 })).rejects.toThrow(/10000/);
+      await expect(store.listDecisions({ since: 'yesterday', limit: 10 })).rejects.toThrow(ZodError);
+    });
+
+    it('reports health, and refuses work with a clear error once closed', async () => {
+      const store = await freshStore();
+      expect(await store.health()).toEqual({ ok: true });
+      await store.close();
+      expect(await store.health()).toEqual({ ok: false, error: 'decision store is closed' });
+      await expect(store.getDecision('a-1')).rejects.toThrow(`decision store (${store.kind}) is closed`);
+      await store.close(); // closing twice is harmless (shutdown paths may overlap)
+    });
+  });
+}
