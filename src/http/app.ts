@@ -9,6 +9,7 @@ import { type AlertResult, type Decider, scoreAlerts } from '../serving/score-al
 import { type ApiKey, requireScope } from './auth.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
 import { apiError } from './errors.ts';
+import { ServiceMetrics } from './metrics.ts';
 
 export interface AppOptions {
   registry: ModelRegistry;
@@ -26,14 +27,28 @@ export interface AppOptions {
   apiKeys?: readonly ApiKey[];
   /** Where decisions are read back from (`GET /v1/decisions/{alertId}`). */
   decisions?: Pick<DecisionStore, 'getDecision'>;
+  /** Prometheus metrics served at /metrics; a fresh set when absent. */
+  metrics?: ServiceMetrics;
+  /** Access log: one line per request (method, route, status, ms, request id). */
+  log?: (line: { requestId: string; method: string; path: string; status: number; ms: number }) => void;
 }
 
 /** Build the HTTP app over a registry and a policy. */
 export function createApp(o: AppOptions): Hono {
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
   const envelope = scoreRequestSchema(limits);
+  const metrics = o.metrics ?? new ServiceMetrics();
   const app = new Hono();
   app.use(requestId());
+  app.use(metrics.middleware());
+  if (o.log) {
+    const log = o.log;
+    app.use(async function accessLog(c, next) {
+      const start = performance.now();
+      await next();
+      log({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - start) * 100) / 100 });
+    });
+  }
 
   const keys = o.apiKeys ?? [];
   app.post(
@@ -57,6 +72,7 @@ export function createApp(o: AppOptions): Hono {
       try {
         const results = await scoreAlerts(model, o.policyFor(model), parsed.data.alerts, { limits, timeoutMs: o.scoreTimeoutMs ?? 2000 });
         o.record?.(results, model, c.get('requestId'));
+        metrics.observeResults(results);
         return c.json({ model: { name: model.name, version: model.version }, results: results.map(present) });
       } finally {
         model.release();
@@ -80,6 +96,7 @@ export function createApp(o: AppOptions): Hono {
     if (!record) return c.json(apiError('not_found', `no decision recorded for alert '${c.req.param('alertId')}'`), 404);
     return c.json(record);
   });
+  app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) => {
     const storeOk = o.storeHealthy?.() ?? true;

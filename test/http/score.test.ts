@@ -91,3 +91,16 @@ describe('health and models', () => {
     expect((await app().request('http://localhost/v2/nothing')).status).toBe(404);
   });
 });
+
+describe('GET /metrics', () => {
+  it('counts requests by route pattern and alerts by decision, and records scores per model', async () => {
+    const a = app();
+    await post({ alerts: twoAlerts }, a);
+    await a.request('http://localhost/v1/decisions/whatever');
+    const text = await (await a.request('http://localhost/metrics')).text();
+    expect(text).toMatch(/winnow_http_requests_total\{route="\/v1\/score",method="POST",status="200"\} 1/);
+    expect(text).toMatch(/winnow_http_requests_total\{route="\/v1\/decisions\/:alertId",method="GET",status="404"\} 1/);
+    expect(text).toMatch(/winnow_alerts_total\{decision="(review|auto_close|escalate)",band="\w+",reason="score",model="default\/1"\} \d/);
+    expect(text).toMatch(/winnow_score_count\{model="default\/1"\} 2/);
+  });
+});

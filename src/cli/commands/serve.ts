@@ -2,7 +2,9 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
+import pino from 'pino';
 import { createApp } from '../../http/app.ts';
+import { ServiceMetrics } from '../../http/metrics.ts';
 import { type ApiKey, apiKeysSchema } from '../../http/auth.ts';
 import { startServer } from '../../http/server.ts';
 import { parsePolicy } from '../../policy/index.ts';
@@ -76,8 +78,9 @@ export const serveCommand: Command = {
     const policyPath = v.policy ?? env.WINNOW_POLICY;
     const policy = policyPath ? parsePolicy(await readJson(policyPath, 'policy'), policyPath) : undefined;
     const neverSuppress = list({ n: v['never-suppress'] ?? env.WINNOW_NEVER_SUPPRESS ?? 'scr_sanctions' }, 'n');
-    const log = (msg: string, extra: object = {}) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...extra })}\n`);
-    const logger = { info: (d: object, m: string) => log(m, d), error: (d: object, m: string) => log(m, { level: 'error', ...d }) };
+    // Structured JSON logs on stderr; stdout stays free for anything a wrapper may want to parse.
+    const logger = pino({ name: 'winnow', level: env.WINNOW_LOG_LEVEL ?? 'info' }, pino.destination(2));
+    const log = (msg: string, extra: object = {}) => logger.info(extra, msg);
     const registry = await ModelRegistry.open(v.models ?? env.WINNOW_MODELS ?? 'models', v.model);
     const database = v.database ?? env.WINNOW_DATABASE_URL;
     const dataDir = v['data-dir'] ?? env.WINNOW_DATA_DIR ?? 'data';
@@ -85,11 +88,14 @@ export const serveCommand: Command = {
     const store = await openStore(database ?? join(dataDir, 'winnow.db'));
     await store.init();
     const writer = new BatchingWriter({ store, logger });
+    const metrics = new ServiceMetrics();
+    metrics.watchStore(() => writer.stats());
     const app = createApp({
+      metrics, log: (line) => logger.info(line, 'request'),
       registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store,
       storeHealthy: () => writer.healthy(),
       // Written behind the response, batched with other requests; failures show in /readyz and the log.
-      record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)).catch((err: Error) => log('decision record rejected', { level: 'error', error: err.message })),
+      record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)).catch((err: Error) => logger.error({ err }, 'decision record rejected')),
     });
     const server = await startServer(app, host, port);
     log('winnow serving', { url: server.url, model: `${registry.active.name}/${registry.active.version}`, store: store.kind, auth: apiKeys.length > 0 ? `${apiKeys.length} API keys` : 'none (loopback only)' });

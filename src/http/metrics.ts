@@ -1,0 +1,49 @@
+/** @module Prometheus metrics: requests and latency by route, alerts by decision and band, scores per model, store health. */
+import type { MiddlewareHandler } from 'hono';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AlertResult } from '../serving/score-alerts.ts';
+
+/** The service's metrics, in a registry of their own (so tests and several apps do not collide). */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({ name: 'winnow_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers: [this.registry] });
+  readonly latency = new Histogram({
+    name: 'winnow_http_request_duration_seconds', help: 'HTTP request latency by route, method and status', labelNames: ['route', 'method', 'status'],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [this.registry],
+  });
+  readonly alerts = new Counter({ name: 'winnow_alerts_total', help: 'Alerts decided, by decision, band, reason and model', labelNames: ['decision', 'band', 'reason', 'model'], registers: [this.registry] });
+  readonly scores = new Histogram({
+    name: 'winnow_score', help: 'Scores given, per model version', labelNames: ['model'],
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1], registers: [this.registry],
+  });
+
+  /** Expose decision-store counters, read at scrape time. */
+  watchStore(stats: () => { written: number; failedBatches: number; pending: number }): void {
+    const gauge = (name: string, help: string, pick: (s: ReturnType<typeof stats>) => number) =>
+      new Gauge({ name, help, registers: [this.registry], collect() { this.set(pick(stats())); } });
+    gauge('winnow_store_records_written', 'Decision records durably written', (s) => s.written);
+    gauge('winnow_store_write_errors', 'Decision-store batches that failed (each retry counts)', (s) => s.failedBatches);
+    gauge('winnow_store_records_pending', 'Decision records accepted but not yet durable', (s) => s.pending);
+  }
+
+  /** Count one scored batch. */
+  observeResults(results: readonly AlertResult[]): void {
+    for (const r of results) {
+      const model = `${r.model.name}/${r.model.version}`;
+      this.alerts.inc({ decision: r.decision, band: r.band ?? 'unscored', reason: r.reason, model });
+      if (r.score !== null) this.scores.observe({ model }, r.score);
+    }
+  }
+
+  /** Middleware timing every request under its route pattern (not the raw path, to bound label values). */
+  middleware(): MiddlewareHandler {
+    const { requests, latency } = this;
+    return async function metricsMiddleware(c, next) {
+      const start = performance.now();
+      await next();
+      const labels = { route: c.req.routePath, method: c.req.method, status: String(c.res.status) };
+      requests.inc(labels);
+      latency.observe(labels, (performance.now() - start) / 1000);
+    };
+  }
+}
