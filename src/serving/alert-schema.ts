@@ -13,8 +13,17 @@ export interface AlertLimits {
 
 export const DEFAULT_LIMITS: AlertLimits = { maxBatch: 1000, maxAttributes: 256, maxStringLength: 1024 };
 
-/** zod schema of one alert under the given limits. */
+const schemas = new Map<string, ReturnType<typeof buildAlertSchema>>();
+
+/** zod schema of one alert under the given limits, built once per distinct limits (building costs more than parsing). */
 export function alertSchema(limits: AlertLimits) {
+  const key = `${limits.maxAttributes}/${limits.maxStringLength}`;
+  let schema = schemas.get(key);
+  if (!schema) schemas.set(key, (schema = buildAlertSchema(limits)));
+  return schema;
+}
+
+function buildAlertSchema(limits: AlertLimits) {
   const text = z.string().max(limits.maxStringLength);
   return z.object({
     id: text.min(1),
