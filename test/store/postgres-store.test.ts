@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { openWorkerStore } from '../../src/store/worker-store.ts';
 import { makeRecord } from './fixtures.ts';
 import { createTestDatabase } from './pg-test-database.ts';
 import type { TestDatabase } from './pg-test-database.ts';
@@ -20,6 +21,11 @@ afterAll(async () => {
 runStoreContract('PostgreSQL', async () => {
   await database.reset();
   return openPostgresStore(database.url);
+});
+
+runStoreContract('PostgreSQL in a worker thread', async () => {
+  await database.reset();
+  return openWorkerStore(database.url);
 });
 
 describe('PostgreSQL store', () => {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isPostgresUrl, openStore } from '../../src/store/open-store.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { openWorkerStore } from '../../src/store/worker-store.ts';
 import { makeRecord } from './fixtures.ts';
 import { runStoreContract } from './store-contract.ts';
 
@@ -48,3 +49,5 @@ describe('SQLite store', () => {
     expect(isPostgresUrl('sqlite:data/postgres://x')).toBe(false);
   });
 });
+
+runStoreContract('SQLite in a worker thread', async () => openWorkerStore(join(dir, `worker-${++counter}`, 'decisions.db')));

@@ -12,7 +12,7 @@ import { ModelRegistry } from '../../registry/model-registry.ts';
 import { decisionRecords } from '../../serving/decision-records.ts';
 import { policyForModels } from '../../serving/policy-decider.ts';
 import { BatchingWriter } from '../../store/batching-writer.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openWorkerStore } from '../../store/worker-store.ts';
 import { type Command, integer, list, parseFlags, UsageError } from '../args.ts';
 
 const usage = `Usage: winnow serve [options]
@@ -85,7 +85,8 @@ export const serveCommand: Command = {
     const database = v.database ?? env.WINNOW_DATABASE_URL;
     const dataDir = v['data-dir'] ?? env.WINNOW_DATA_DIR ?? 'data';
     if (!database) await mkdir(dataDir, { recursive: true });
-    const store = await openStore(database ?? join(dataDir, 'winnow.db'));
+    // The store runs in its own thread: SQLite commits (fsync) and record mapping stay off the serving loop.
+    const store = await openWorkerStore(database ?? join(dataDir, 'winnow.db'));
     await store.init();
     const writer = new BatchingWriter({ store, logger });
     const metrics = new ServiceMetrics();

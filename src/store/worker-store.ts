@@ -1,0 +1,65 @@
+/**
+ * @module A DecisionStore that runs in a worker thread. better-sqlite3 is synchronous (a commit
+ * with synchronous=FULL waits for fsync) and record mapping costs CPU: on the serving thread that
+ * stalls every request, so the store gets a thread of its own and is called by message.
+ */
+import { Worker } from 'node:worker_threads';
+import { ZodError } from 'zod';
+import type { DecisionStore } from './decision-store.ts';
+import type { StoreCall, StoreReply } from './store-worker.ts';
+
+/** Open `urlOrPath` (as `openStore` would) in a worker thread; resolves once the worker runs. */
+export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore> {
+  const worker = new Worker(new URL('./store-worker.mjs', import.meta.url), { workerData: { urlOrPath } });
+  const kind = await new Promise<DecisionStore['kind']>((resolve, reject) => {
+    worker.once('message', (m: { kind: DecisionStore['kind'] }) => resolve(m.kind));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`decision store worker exited with code ${code} before it started`)));
+  });
+  worker.removeAllListeners('exit');
+  worker.removeAllListeners('error');
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  let nextId = 0;
+  let failure: Error | null = null;
+  let closed = false;
+  worker.on('message', (reply: StoreReply) => {
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if (reply.ok) p.resolve(reply.value);
+    else p.reject(reply.error.issues ? new ZodError(reply.error.issues as ZodError['issues']) : Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+  });
+  const fail = (err: Error) => {
+    failure = err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => { if (!closed) fail(new Error(`decision store worker exited with code ${code}`)); });
+
+  const call = <T>(method: StoreCall['method'], ...args: unknown[]): Promise<T> => {
+    if (closed) return Promise.reject(new Error(`decision store (${kind}) is closed`));
+    if (failure) return Promise.reject(failure);
+    return new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id, method, args } satisfies StoreCall);
+    });
+  };
+  return {
+    kind,
+    init: () => call('init'),
+    writeDecisions: (records) => call('writeDecisions', records),
+    getDecision: (alertId) => call('getDecision', alertId),
+    getDecisionHistory: (alertId) => call('getDecisionHistory', alertId),
+    listDecisions: (options) => call('listDecisions', options),
+    health: async () => (closed ? { ok: false, error: 'decision store is closed' } : failure ? { ok: false, error: failure.message } : call('health')),
+    async close() {
+      if (closed) return;
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      await call('close');
+      closed = true;
+      await exited;
+    },
+  };
+}
