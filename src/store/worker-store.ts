@@ -3,14 +3,14 @@
  * with synchronous=FULL waits for fsync) and record mapping costs CPU: on the serving thread that
  * stalls every request, so the store gets a thread of its own and is called by message.
  */
-import { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../worker-url.ts';
 import { ZodError } from 'zod';
 import type { DecisionStore } from './decision-store.ts';
 import type { StoreCall, StoreReply } from './store-worker.ts';
 
 /** Open `urlOrPath` (as `openStore` would) in a worker thread; resolves once the worker runs. */
 export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore> {
-  const worker = new Worker(new URL('./store-worker.mjs', import.meta.url), { workerData: { urlOrPath } });
+  const worker = startTsWorker(new URL('./store-worker.ts', import.meta.url), { urlOrPath });
   const kind = await new Promise<DecisionStore['kind']>((resolve, reject) => {
     worker.once('message', (m: { kind: DecisionStore['kind'] }) => resolve(m.kind));
     worker.once('error', reject);

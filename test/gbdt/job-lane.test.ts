@@ -3,11 +3,11 @@ import { awaitJob, controlBlock, postJob, startLane, stopLane } from '../../src/
 
 describe('training worker lanes fail loudly, never hang', () => {
   it('rejects a worker that cannot load', async () => {
-    await expect(startLane(new URL('./fixtures/broken-worker.mjs', import.meta.url), { control: controlBlock() })).rejects.toThrow('broken on load');
+    await expect(startLane(new URL('./fixtures/broken-worker.ts', import.meta.url), { control: controlBlock() })).rejects.toThrow('broken on load');
   });
 
   it('turns an exception inside a job into an error on the waiting thread', async () => {
-    const lane = await startLane(new URL('./fixtures/failing-worker.mjs', import.meta.url), { control: controlBlock() });
+    const lane = await startLane(new URL('./fixtures/failing-worker.ts', import.meta.url), { control: controlBlock() });
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       postJob(lane, 1);

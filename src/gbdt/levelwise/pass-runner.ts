@@ -34,7 +34,7 @@ export async function startPassRunner(buffers: RowStateBuffers, threads: number)
   const lanes = laneBuffers.map(laneViews);
   const workers = await Promise.all(ranges.slice(1).map(([begin, end], i) => {
     const init: PassWorkerInit = { state: buffers, lane: laneBuffers[i + 1], control: controlBlock(), begin, end };
-    return startLane(new URL('./pass-worker.mjs', import.meta.url), init);
+    return startLane(new URL('./pass-worker.ts', import.meta.url), init);
   }));
   return {
     state,

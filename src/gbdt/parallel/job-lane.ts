@@ -3,7 +3,8 @@
  * engines. The trainer blocks in Atomics.wait (no event loop runs then), so every way a job can
  * end, including an exception in the worker, is reported through shared memory.
  */
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort, type Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../worker-url.ts';
 
 /** Int32 slots of a lane's control block. */
 export const Slot = { job: 0, done: 1, exit: 2, failed: 3, kind: 4, begin: 5, end: 6 } as const;
@@ -21,11 +22,11 @@ export interface JobLane {
 }
 
 /**
- * Start a worker and wait until it has loaded its code and said 'ready'; a worker that fails to
- * load rejects here, while the event loop can still see it.
+ * Start a worker running the TypeScript `module` and wait until it has loaded its code and said
+ * 'ready'; a worker that fails to load rejects here, while the event loop can still see it.
  */
-export async function startLane(url: URL, workerData: { control: SharedArrayBuffer } & object): Promise<JobLane> {
-  const worker = new Worker(url, { workerData });
+export async function startLane(module: URL, workerData: { control: SharedArrayBuffer } & object): Promise<JobLane> {
+  const worker = startTsWorker(module, workerData);
   await new Promise<void>((resolve, reject) => {
     worker.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`training worker said ${String(m)}`))));
     worker.once('error', reject);

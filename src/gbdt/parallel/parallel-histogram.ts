@@ -29,7 +29,7 @@ export async function parallelHistogramBuilder(inp: HistogramInputs, threads: nu
       control: controlBlock(), hist, numColumns: inp.numColumns,
       bins: sharedBuffer(inp.bins), packed: sharedBuffer(inp.packed), rowIndex: sharedBuffer(inp.rowIndex),
     };
-    return startLane(new URL('./hist-worker.mjs', import.meta.url), init);
+    return startLane(new URL('./hist-worker.ts', import.meta.url), init);
   }));
 
   return {
