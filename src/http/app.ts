@@ -10,6 +10,7 @@ import { type ApiKey, requireScope } from './auth.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
 import { apiError } from './errors.ts';
 import { ServiceMetrics } from './metrics.ts';
+import { openApiDocument } from './openapi.ts';
 
 export interface AppOptions {
   registry: ModelRegistry;
@@ -96,6 +97,8 @@ export function createApp(o: AppOptions): Hono {
     if (!record) return c.json(apiError('not_found', `no decision recorded for alert '${c.req.param('alertId')}'`), 404);
     return c.json(record);
   });
+  const openApi = openApiDocument(limits);
+  app.get('/openapi.json', (c) => c.json(openApi));
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) => {

@@ -4,6 +4,7 @@ import { createApp } from '../../src/http/app.ts';
 import { encodeRecord } from '../../src/features/index.ts';
 import { ModelRegistry } from '../../src/registry/model-registry.ts';
 import { recordOf } from '../../src/serving/alert-schema.ts';
+import { scoreResponseSchema } from '../../src/http/response-schemas.ts';
 import { tempModels, defaultPolicy, twoAlerts } from './helpers.ts';
 
 let registry: ModelRegistry;
@@ -102,5 +103,15 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/winnow_http_requests_total\{route="\/v1\/decisions\/:alertId",method="GET",status="404"\} 1/);
     expect(text).toMatch(/winnow_alerts_total\{decision="(review|auto_close|escalate)",band="\w+",reason="score",model="default\/1"\} \d/);
     expect(text).toMatch(/winnow_score_count\{model="default\/1"\} 2/);
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('documents every route, and real responses match the documented response schema', async () => {
+    const doc = (await (await app().request('http://localhost/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/score', '/v1/models', '/v1/models/{name}/{version}/activate', '/v1/decisions/{alertId}', '/healthz', '/readyz', '/metrics']));
+    const body = await (await post({ alerts: [...twoAlerts, { id: 'X' }] })).json();
+    expect(() => scoreResponseSchema.parse(body)).not.toThrow();
   });
 });

@@ -1,0 +1,52 @@
+/** @module The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
+import { z } from 'zod';
+import { type AlertLimits, alertSchema } from '../serving/alert-schema.ts';
+import { errorBodySchema, modelsResponseSchema, scoreResponseSchema } from './response-schemas.ts';
+
+const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
+const error = (description: string) => ({ description, content: json(errorBodySchema) });
+
+/** Build the document for the given limits (they appear as maxItems/maxLength in the schemas). */
+export function openApiDocument(limits: AlertLimits) {
+  const scoreRequest = z.object({ alerts: z.array(alertSchema(limits)).min(1).max(limits.maxBatch) });
+  const secured = [{ apiKey: [] }];
+  return {
+    openapi: '3.1.0',
+    info: { title: 'winnow', version: '0.1.0', description: 'Second-stage scoring for compliance alerts: score, rank and decide under a policy; every decision is recorded.' },
+    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key (also accepted as X-API-Key); not required when the server runs without keys on loopback' } } },
+    paths: {
+      '/v1/score': {
+        post: {
+          summary: 'Score, rank and decide a batch of alerts',
+          security: secured,
+          requestBody: { required: true, content: json(scoreRequest) },
+          responses: {
+            200: { description: 'one result per alert, in request order; malformed alerts get an error and review', content: json(scoreResponseSchema) },
+            400: error('the body is not JSON or the envelope is invalid (the error names the field)'),
+            401: error('missing or unknown API key'),
+            403: error('the key lacks the score scope'),
+            413: error('the body is over the size limit'),
+          },
+        },
+      },
+      '/v1/models': { get: { summary: 'Model bundles and the active one', security: secured, responses: { 200: { description: 'bundles', content: json(modelsResponseSchema) } } } },
+      '/v1/models/{name}/{version}/activate': {
+        post: {
+          summary: 'Load, probe and swap in another bundle (admin)', security: secured,
+          parameters: ['name', 'version'].map((n) => ({ name: n, in: 'path', required: true, schema: { type: 'string' } })),
+          responses: { 200: { description: 'now active' }, 404: error('no such bundle'), 422: error('the bundle failed to load or probe; the old one keeps serving') },
+        },
+      },
+      '/v1/decisions/{alertId}': {
+        get: {
+          summary: 'The latest recorded decision for an alert', security: secured,
+          parameters: [{ name: 'alertId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: { description: 'the decision record (features as scored; missing values as null)' }, 404: error('no decision recorded') },
+        },
+      },
+      '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'alive' } } } },
+      '/readyz': { get: { summary: 'Readiness: a model is loaded and the decision store writes', responses: { 200: { description: 'ready' }, 503: { description: 'the decision store is failing' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format' } } } },
+    },
+  };
+}

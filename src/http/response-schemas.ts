@@ -1,0 +1,27 @@
+/** @module zod schemas of what the API returns: the source of /openapi.json and of the response tests. */
+import { z } from 'zod';
+
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), path: z.string().optional() }),
+});
+
+const modelRef = z.object({ name: z.string(), version: z.string() });
+
+/** One alert's result in a `POST /v1/score` response. */
+export const alertResultSchema = z.object({
+  id: z.string().nullable().describe('the alert id; null when the item had no readable id'),
+  index: z.number().int().describe('position of the alert in the request'),
+  score: z.number().min(0).max(1).nullable().describe('probability of true risk; null when not scored'),
+  rank: z.number().int().min(1).nullable().describe('1 = riskiest scored alert of the batch'),
+  band: z.string().nullable(),
+  decision: z.enum(['auto_close', 'review', 'escalate']),
+  reason: z.enum(['score', 'never_suppress', 'below_the_line_sample', 'not_scored']),
+  sample: z.boolean().describe('sent to review as a below-the-line sample'),
+  degraded: z.boolean().describe('the model failed or timed out: fail-open review'),
+  model: modelRef,
+  policyVersion: z.string(),
+  error: z.object({ path: z.string(), message: z.string() }).optional(),
+});
+
+export const scoreResponseSchema = z.object({ model: modelRef, results: z.array(alertResultSchema) });
+export const modelsResponseSchema = z.object({ models: z.array(z.object({ name: z.string(), version: z.string(), active: z.boolean() })) });
