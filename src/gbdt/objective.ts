@@ -21,13 +21,16 @@ export function computeGradients(
   grad: Float32Array,
   hess: Float32Array,
 ): void {
-  for (let i = 0; i < margins.length; i++) {
-    const p = 1 / (1 + Math.exp(-margins[i]));
-    const w = weights[i];
-    grad[i] = (p - labels[i]) * w;
-    // Floor the hessian so a fully confident row still counts toward min_child_weight a little.
-    hess[i] = Math.max(p * (1 - p), 1e-16) * w;
-  }
+  for (let i = 0; i < margins.length; i++) gradientAt(margins, labels, weights, grad, hess, i);
+}
+
+/** Row r's gradient and hessian, written in place; both engines call this, so they agree bit for bit. */
+export function gradientAt(margins: Float64Array, labels: Float32Array, weights: Float32Array, grad: Float32Array, hess: Float32Array, r: number): void {
+  const p = 1 / (1 + Math.exp(-margins[r]));
+  const w = weights[r];
+  grad[r] = (p - labels[r]) * w;
+  // Floor the hessian so a fully confident row still counts toward min_child_weight a little.
+  hess[r] = Math.max(p * (1 - p), 1e-16) * w;
 }
 
 /** Mean weighted log-loss of margins against labels. */

@@ -4,7 +4,8 @@ import { evaluationMetrics } from '../model/evaluation.ts';
 import type { EvaluationMetrics } from '../model/manifest.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
 import { gather, gatherRows } from './columns.ts';
-import { encodeLabelled, labelledRows, readTable } from './load-labelled.ts';
+import { readTable } from '../io/read-table.ts';
+import { encodeLabelled, labelledRows } from './load-labelled.ts';
 import { timeOrderedSplit } from './split.ts';
 
 export interface EvaluateBundleOptions {

@@ -46,7 +46,6 @@ export function labelledRows(labels: Float32Array): Int32Array {
   return Int32Array.from(rows);
 }
 
-export { readTable };
 
 /** File name for manifests: where the data came from, without the user's directory layout. */
 export function sourceName(path: string): string {

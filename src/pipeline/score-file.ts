@@ -4,7 +4,7 @@ import { writeTable } from '../io/write-table.ts';
 import { readBundle } from '../model/index.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
 import { cellRef } from './columns.ts';
-import { readTable } from './load-labelled.ts';
+import { readTable } from '../io/read-table.ts';
 
 /** Columns added to the output. Prefixed so they never collide with the input's own columns. */
 export const SCORE_COLUMNS = ['winnow_score', 'winnow_rank', 'winnow_error'] as const;

@@ -9,7 +9,8 @@ import { LABEL_OUTPUT, OPSETS, PROBABILITY_OUTPUT, treeEnsembleToOnnx } from '..
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
 import { leafCount, treeDepth } from '../trees/tree-ensemble.ts';
 import { columnIndex, gather, gatherRows } from './columns.ts';
-import { encodeLabelled, labelledRows, readTable, resolveSpec, sourceName } from './load-labelled.ts';
+import { readTable } from '../io/read-table.ts';
+import { encodeLabelled, labelledRows, resolveSpec, sourceName } from './load-labelled.ts';
 import { type SplitFractions, timeOrderedSplit } from './split.ts';
 
 export interface TrainBundleOptions {

@@ -10,7 +10,8 @@ import type { TableRow } from '../../src/io/write-table.ts';
 import { readBundle } from '../../src/model/index.ts';
 import { onnxToTreeEnsemble } from '../../src/onnx/onnx-to-tree-ensemble.ts';
 import { evaluateBundle } from '../../src/pipeline/evaluate-bundle.ts';
-import { encodeLabelled, readTable } from '../../src/pipeline/load-labelled.ts';
+import { readTable } from '../../src/io/read-table.ts';
+import { encodeLabelled } from '../../src/pipeline/load-labelled.ts';
 import { OnnxScorer } from '../../src/runtime/onnx-scorer.ts';
 import { predictProba } from '../../src/trees/evaluate.ts';
 

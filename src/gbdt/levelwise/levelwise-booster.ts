@@ -33,10 +33,10 @@ interface Leaf {
 export async function levelwiseBooster(inp: EngineInputs, p: TrainParams): Promise<Booster> {
   const { numRows: n, numFeatures: nf, valueBins } = inp;
   const maxNodes = 2 ** (p.maxDepth + 1);
-  const buffers = allocateRowState(n, nf, inp.bundles.numColumns, maxNodes, 2 ** Math.max(0, p.maxDepth - 1));
+  if (!(inp.codes.buffer instanceof SharedArrayBuffer) || inp.codes.byteOffset !== 0) throw new Error('levelwise engine needs the bundle codes in their own SharedArrayBuffer');
+  const buffers = allocateRowState(n, nf, inp.bundles.numColumns, inp.codes.buffer, maxNodes, 2 ** Math.max(0, p.maxDepth - 1));
   const runner = await startPassRunner(buffers, inp.threads);
   const s = runner.state;
-  s.bins.set(inp.codes);
   const { bundles } = inp;
   for (let f = 0; f < nf; f++) {
     for (let code = 0; code < 256; code++) s.digits[f * 256 + code] = Math.floor(code / bundles.multiplier[f]) % bundles.size[f];

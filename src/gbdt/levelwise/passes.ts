@@ -4,7 +4,8 @@
  * number of threads can run them on disjoint ranges.
  */
 import { addRow } from '../histogram.ts';
-import { PACK_SHIFT } from '../quantize.ts';
+import { gradientAt } from '../objective.ts';
+import { packRow } from '../quantize.ts';
 import { bagStream, roundingStream, unitHash } from '../sampling.ts';
 import { CHUNK_ROWS, type LaneViews, NODE_MASK, OUT_OF_BAG, Plan, PLAN_FIELDS, type RowState, Scalar } from './row-state.ts';
 
@@ -32,11 +33,7 @@ function gradientPass(s: RowState, a: number, b: number): void {
   const bag = bagStream(scalars[Scalar.tree]);
   for (let r = a; r < b; r++) {
     if (apply) margins[r] += leafValue[rowNode[r] & NODE_MASK];
-    // objective.ts computeGradients, inlined for speed; engines.test.ts fails if the two drift apart.
-    const p = 1 / (1 + Math.exp(-margins[r]));
-    const w = weights[r];
-    grad[r] = (p - labels[r]) * w;
-    hess[r] = Math.max(p * (1 - p), 1e-16) * w;
+    gradientAt(margins, labels, weights, grad, hess, r);
     rowNode[r] = rate >= 1 || unitHash(seed, bag, r) < rate ? 0 : OUT_OF_BAG;
   }
 }
@@ -47,8 +44,7 @@ function gradientPass(s: RowState, a: number, b: number): void {
  */
 function rootPass(s: RowState, lane: LaneViews, a: number, b: number): void {
   const { grad, hess, packed, rowNode, scalars, words, perRow, fullWords, tail } = s;
-  const gs = scalars[Scalar.gradScale];
-  const hs = scalars[Scalar.hessScale];
+  const scales = { grad: scalars[Scalar.gradScale], hess: scalars[Scalar.hessScale] };
   const seed = scalars[Scalar.seed];
   const rounding = roundingStream(scalars[Scalar.tree]);
   const out = lane.hist;
@@ -56,8 +52,7 @@ function rootPass(s: RowState, lane: LaneViews, a: number, b: number): void {
   let count = 0;
   for (let r = a; r < b; r++) {
     if (rowNode[r] & OUT_OF_BAG) continue;
-    const u = unitHash(seed, rounding, r);
-    const pk = Math.floor(grad[r] / gs + u) * PACK_SHIFT + Math.floor(hess[r] / hs + u);
+    const pk = packRow(grad[r], hess[r], scales, unitHash(seed, rounding, r));
     packed[r] = pk;
     count++;
     addRow(out, 0, words, r * perRow, fullWords, tail, pk);

@@ -16,7 +16,7 @@ export const Plan = { feature: 0, bin: 1, missingBin: 2, left: 3, right: 4, slot
 export const PLAN_FIELDS = 8;
 
 /** Scalars shared with workers for the current pass. */
-export const Scalar = { gradScale: 0, hessScale: 1, bagRate: 2, seed: 3, tree: 4, applyLeaves: 5, histSize: 6 } as const;
+export const Scalar = { gradScale: 0, hessScale: 1, bagRate: 2, seed: 3, tree: 4, applyLeaves: 5 } as const;
 
 /** Buffers every lane reads; each lane also has its own histogram slots and counts (see `LaneBuffers`). */
 export interface RowStateBuffers {
@@ -81,12 +81,12 @@ export interface LaneViews {
 
 const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
 
-/** Allocate the shared state for `n` rows. */
-export function allocateRowState(n: number, nf: number, numColumns: number, maxNodes: number, maxSlots: number): RowStateBuffers {
+/** Allocate the shared state for `n` rows around `codes`, the already shared bundle-code matrix. */
+export function allocateRowState(n: number, nf: number, numColumns: number, codes: SharedArrayBuffer, maxNodes: number, maxSlots: number): RowStateBuffers {
   const chunks = Math.ceil(n / CHUNK_ROWS);
   return {
     numRows: n, numFeatures: nf, numColumns, maxNodes, maxSlots,
-    bins: sab(n * rowStride(numColumns)), digits: sab(256 * nf), labels: sab(4 * n), weights: sab(4 * n), margins: sab(8 * n),
+    bins: codes, digits: sab(256 * nf), labels: sab(4 * n), weights: sab(4 * n), margins: sab(8 * n),
     grad: sab(4 * n), hess: sab(4 * n), packed: sab(8 * n), rowNode: sab(2 * n),
     plan: sab(4 * PLAN_FIELDS * maxNodes), leafValue: sab(8 * maxNodes), scalars: sab(8 * 8),
     chunkSums: sab(8 * 2 * chunks * maxNodes),
