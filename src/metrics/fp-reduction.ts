@@ -3,12 +3,8 @@ import { binaryCurve, type BinaryCurve } from './curve.ts';
 import { checkBinaryInput, MetricInputError } from './input.ts';
 
 /** What closing every alert scored below `threshold` would do; counts are sample weights when weights are given. */
-export interface FpReduction {
-  recallTarget: number;
-  /** Highest threshold t such that alerts with score >= t keep at least `recallTarget` of true positives. */
+export interface ClosureAtThreshold {
   threshold: number;
-  /** Share of true positives with score >= threshold (>= recallTarget). */
-  achievedRecall: number;
   /** True positives that would be closed (score < threshold): the price of the reduction. */
   positivesBelow: number;
   /** False positives with score < threshold. */
@@ -21,6 +17,13 @@ export interface FpReduction {
   alertsBelow: number;
   alerts: number;
   alertShareBelow: number;
+}
+
+/** The closure at the highest threshold that still keeps `recallTarget` of true positives. */
+export interface FpReduction extends ClosureAtThreshold {
+  recallTarget: number;
+  /** Share of true positives with score >= threshold (>= recallTarget). */
+  achievedRecall: number;
 }
 
 /**
@@ -82,19 +85,10 @@ export function fpReductionAtRecall(
   return fpReductionFromCurve(binaryCurve(labels, scores, weights, { fn }), recall, fn);
 }
 
-/** What closing every alert scored below a given threshold does: recall kept and false positives removed. */
-export interface ThresholdOutcome {
-  threshold: number;
+/** The closure at a given threshold, and the recall it keeps. */
+export interface ThresholdOutcome extends ClosureAtThreshold {
   /** Share of true positives with score >= threshold. */
   recall: number;
-  positivesBelow: number;
-  falsePositivesBelow: number;
-  falsePositives: number;
-  /** falsePositivesBelow / falsePositives; 0 when there are no false positives. */
-  fpReduction: number;
-  alertsBelow: number;
-  alerts: number;
-  alertShareBelow: number;
 }
 
 /**
