@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { encodeRecord } from '../src/features/index.ts';
 import { LoadedModel } from '../src/registry/loaded-model.ts';
-import { recordOf } from '../src/serving/alert-schema.ts';
+import { alertFromRecord, recordOf } from '../src/serving/alert-schema.ts';
 import { generateAlerts } from '../src/synth/generate.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, database: { type: 'string' }, help: { type: 'boolean' } } });
@@ -24,17 +24,14 @@ if (values.help) {
 const seconds = Number(values.seconds);
 
 /** Synthetic alerts in the API's shape. */
-const alerts = Array.from(generateAlerts({ rows: 10_000, seed: 21 }), (a) => {
-  const { alert_id, rule_id, segment, entity_id, occurred_at, is_true_positive: _l, ...attributes } = a as unknown as Record<string, string | number | boolean | null>;
-  return { id: String(alert_id), ruleId: String(rule_id), segment: String(segment), entityId: String(entity_id), occurredAt: String(occurred_at), attributes };
-});
+const alerts = Array.from(generateAlerts({ rows: 10_000, seed: 21 }), (a) => alertFromRecord(a));
 
 // 1. In-process ONNX Runtime on pre-encoded batches of 100 (the ceiling HTTP is measured against).
 const model = await LoadedModel.load('models/default/1');
 const nf = model.manifest.featureSpec.features.length;
 const batches = Array.from({ length: 100 }, (_, b) => {
   const x = new Float32Array(100 * nf);
-  for (let i = 0; i < 100; i++) encodeRecord(recordOf(alerts[b * 100 + i] as never), model.manifest.featureSpec, x, i * nf);
+  for (let i = 0; i < 100; i++) encodeRecord(recordOf(alerts[b * 100 + i]), model.manifest.featureSpec, x, i * nf);
   return x;
 });
 let scored = 0;

@@ -53,3 +53,16 @@ export function scoreRequestSchema(limits: AlertLimits) {
 export function recordOf(alert: Alert): Record<string, AttributeValue> {
   return { ...alert.attributes, rule_id: alert.ruleId, segment: alert.segment, entity_id: alert.entityId, occurred_at: alert.occurredAt };
 }
+
+/**
+ * The inverse of `recordOf`: a table row (training data's column names) as an API alert. The label,
+ * if the row has one, is left out: pipelines do not know it when they ask for a score.
+ */
+export function alertFromRecord(row: Record<string, AttributeValue>, label = 'is_true_positive'): Alert {
+  const { alert_id, rule_id, segment, entity_id, occurred_at, [label]: _label, ...rest } = row;
+  const attributes: Record<string, string | number | boolean | null> = {};
+  for (const [k, v] of Object.entries(rest)) attributes[k] = v ?? null;
+  const text = (v: AttributeValue) => (v === null || v === undefined ? undefined : String(v));
+  return { id: String(alert_id), ruleId: String(rule_id), segment: text(segment), entityId: text(entity_id), occurredAt: text(occurred_at), attributes };
+}
+

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
 import { ModelRegistry } from '../../src/registry/model-registry.ts';
+import { alertFromRecord } from '../../src/serving/alert-schema.ts';
 import { generateAlerts } from '../../src/synth/generate.ts';
 import { defaultPolicy, tempModels } from './helpers.ts';
 
@@ -12,10 +13,7 @@ afterAll(async () => registry.close());
 
 /** Synthetic alerts in the API's shape. */
 function apiAlerts(rows: number, seed: number) {
-  return Array.from(generateAlerts({ rows, seed }), (a) => {
-    const { alert_id, rule_id, segment, entity_id, occurred_at, is_true_positive: _label, ...attributes } = a as unknown as Record<string, string | number | boolean | null>;
-    return { id: String(alert_id), ruleId: String(rule_id), segment: String(segment), entityId: String(entity_id), occurredAt: String(occurred_at), attributes };
-  });
+  return Array.from(generateAlerts({ rows, seed }), (a) => alertFromRecord(a));
 }
 
 describe('guardrails on real traffic', () => {
