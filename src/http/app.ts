@@ -20,6 +20,12 @@ export interface AppOptions {
   record?(results: AlertResult[], model: LoadedModel, requestId: string): void;
   /** False while the decision store cannot write: readiness turns 503. */
   storeHealthy?(): boolean;
+  /**
+   * True while more decision records wait for the store than the process should hold (the
+   * store is down or too slow). Scoring then answers 503 with Retry-After instead of taking on
+   * decisions it may not be able to record; the caller still holds its alerts, so none is lost.
+   */
+  recordBacklogFull?(): boolean;
   limits?: Partial<AlertLimits>;
   /** Request body limit in bytes. */
   maxBodyBytes?: number;
@@ -67,6 +73,10 @@ export function createApp(o: AppOptions): Hono {
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         return c.json(apiError('invalid_request', issue.message, issue.path.join('.') || '(body)'), 400);
+      }
+      if (o.recordBacklogFull?.()) {
+        c.header('retry-after', '1');
+        return c.json(apiError('store_backlog', 'decision records are waiting for the store; retry shortly (nothing from this request was scored or recorded)'), 503);
       }
       const model = o.registry.active;
       model.acquire();

@@ -26,6 +26,7 @@ export function openApiDocument(limits: AlertLimits) {
             401: error('missing or unknown API key'),
             403: error('the key lacks the score scope'),
             413: error('the body is over the size limit'),
+            503: error('decision records are backed up behind a slow or failing store; retry after the Retry-After seconds (nothing was scored)'),
           },
         },
       },

@@ -5,7 +5,8 @@
  */
 import { encodeRecord, FeatureError } from '../features/index.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
-import { type Alert, type AlertLimits, alertSchema, recordOf } from './alert-schema.ts';
+import { checkAlert } from './alert-check.ts';
+import { type Alert, type AlertLimits, recordOf } from './alert-schema.ts';
 
 /** A policy's verdict on one alert. */
 export interface Verdict {
@@ -52,7 +53,6 @@ export interface ScoreOptions {
 export async function scoreAlerts(model: LoadedModel, policy: Decider, items: unknown[], o: ScoreOptions): Promise<AlertResult[]> {
   const spec = model.manifest.featureSpec;
   const nf = spec.features.length;
-  const schema = alertSchema(o.limits);
   const modelRef = { name: model.name, version: model.version };
   const results: AlertResult[] = new Array(items.length);
   const pending: { index: number; alert: Alert; features: Float32Array }[] = [];
@@ -62,14 +62,14 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
     error: { path, message }, features: null, ruleId: a?.ruleId ?? null, segment: a?.segment, entityId: a?.entityId,
   });
   items.forEach((item, index) => {
-    const parsed = schema.safeParse(item);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+    const parsed = checkAlert(item, o.limits);
+    if (!parsed.ok) {
+      const issue = parsed.issue;
       const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : null;
       results[index] = unscored(index, id, null, ['alerts', index, ...issue.path].join('.'), issue.message, false);
       return;
     }
-    const a = parsed.data;
+    const a = parsed.alert;
     const row = x.subarray(pending.length * nf, (pending.length + 1) * nf);
     try {
       encodeRecord(recordOf(a), spec, row);

@@ -63,3 +63,37 @@ describe.each(backends)('decision records on %s', (_name, open) => {
     }
   });
 });
+
+describe('back-pressure when the store falls behind', () => {
+  it('answers 503 with Retry-After past the backlog cap, and scores again once the records are written', async () => {
+    const store = await backends[0][1]();
+    await store.init();
+    let down = true;
+    // The real SQLite store behind a switch that simulates an outage (disk full, lost database).
+    const flaky = { writeDecisions: (r: Parameters<DecisionStore['writeDecisions']>[0]) => (down ? Promise.reject(new Error('disk full')) : store.writeDecisions(r)) };
+    const writer = new BatchingWriter({ store: flaky, logger: quietLog, flushIntervalMs: 1, retryDelayMs: 5, maxRetryDelayMs: 5 });
+    const app = createApp({
+      registry, policyFor: defaultPolicy, storeHealthy: () => writer.healthy(), recordBacklogFull: () => writer.pending >= 4,
+      record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)),
+    });
+    const score = () => app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts: twoAlerts }) });
+    try {
+      expect((await score()).status).toBe(200);
+      expect((await score()).status).toBe(200);
+      const refused = await score();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('store_backlog');
+      expect(writer.pending).toBe(4); // the refused request added nothing
+      down = false;
+      await writer.flush();
+      expect((await score()).status).toBe(200);
+      await writer.flush();
+      expect(writer.stats().written).toBe(6);
+      expect((await store.getDecisionHistory('A-1')).length).toBe(3);
+    } finally {
+      await writer.close();
+      await store.close();
+    }
+  });
+});

@@ -30,6 +30,10 @@ Options:
                        (WINNOW_NEVER_SUPPRESS, default scr_sanctions)
   --data-dir DIR       where the embedded SQLite decision store lives (WINNOW_DATA_DIR, default data)
   --database URL       postgres://… to keep decisions in PostgreSQL instead (WINNOW_DATABASE_URL)
+  --max-pending-records N
+                       decision records held in memory while the store is slow or down; beyond
+                       this /v1/score answers 503 with Retry-After (WINNOW_MAX_PENDING_RECORDS,
+                       default 200000)
   --api-keys FILE      JSON list of {name, sha256, scopes} (WINNOW_API_KEYS); see 'winnow api-key'.
                        Without keys the service accepts every request, so it refuses to listen
                        on anything but loopback.
@@ -60,11 +64,12 @@ export const serveCommand: Command = {
     const v = parseFlags(argv, {
       host: { type: 'string' }, port: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' },
       policy: { type: 'string' }, 'never-suppress': { type: 'string' }, 'api-keys': { type: 'string' },
-      'data-dir': { type: 'string' }, database: { type: 'string' },
+      'data-dir': { type: 'string' }, database: { type: 'string' }, 'max-pending-records': { type: 'string' },
     });
     const env = process.env;
     const host = v.host ?? env.WINNOW_HOST ?? '127.0.0.1';
     const port = integer({ port: v.port ?? env.WINNOW_PORT }, 'port', 8080);
+    const maxPending = integer({ 'max-pending-records': v['max-pending-records'] ?? env.WINNOW_MAX_PENDING_RECORDS }, 'max-pending-records', 200_000, 1);
     const keysPath = v['api-keys'] ?? env.WINNOW_API_KEYS;
     let apiKeys: ApiKey[] = [];
     if (keysPath) {
@@ -95,6 +100,7 @@ export const serveCommand: Command = {
       metrics, log: (line) => logger.info(line, 'request'),
       registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store,
       storeHealthy: () => writer.healthy(),
+      recordBacklogFull: () => writer.pending >= maxPending,
       // Written behind the response, batched with other requests; failures show in /readyz and the log.
       record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)).catch((err: Error) => logger.error({ err }, 'decision record rejected')),
     });
