@@ -25,6 +25,7 @@ export function decisionRecords(results: readonly AlertResult[], model: LoadedMo
     sample: r.sample,
     degraded: r.degraded,
     policyVersion: r.policyVersion,
+    sampleRate: r.sampleRate,
     requestId,
   }));
 }

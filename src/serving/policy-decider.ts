@@ -6,8 +6,8 @@ import type { Decider } from './score-alerts.ts';
 /** A Decider over a compiled policy. */
 export function policyDecider(policy: CompiledPolicy): Decider {
   return {
-    decide: (input) => decide(policy, input),
-    failOpen: (alertId) => failOpen(policy, alertId, 'not scored'),
+    decide: (input) => ({ ...decide(policy, input), sampleRate: policy.sampleRate }),
+    failOpen: (alertId) => ({ ...failOpen(policy, alertId, 'not scored'), sampleRate: policy.sampleRate }),
   };
 }
 

@@ -16,6 +16,8 @@ export interface Verdict {
   reason: string;
   sample: boolean;
   policyVersion: string;
+  /** The policy's below-the-line sampling rate, recorded so export can weight sampled alerts. */
+  sampleRate?: number;
 }
 
 /** The policy as the data plane sees it (see src/policy). */

@@ -53,6 +53,11 @@ export const DecisionRecordSchema = z.object({
   policyVersion: z.string().min(1),
   experiment: ExperimentRefSchema.nullish().transform((value) => value ?? undefined),
   requestId: optionalText,
+  /**
+   * The policy's below-the-line sampling rate when this decision was made: a sampled alert
+   * stands for 1/sampleRate closed ones, which is what export weights are built from.
+   */
+  sampleRate: z.number().min(0).max(1).nullish().transform((value) => value ?? undefined),
 });
 
 /** A decision record as callers write it (any ISO offset, optional fields may be absent). */

@@ -29,11 +29,42 @@ export interface DecisionsTable {
   experiment_id: string | null;
   experiment_arm: string | null;
   request_id: string | null;
+  /** Below-the-line sampling rate in force (export weights); null in records written before it existed. */
+  sample_rate: number | null;
+}
+
+/** One row of `feedback` (see migrations/0002). */
+export interface FeedbackTable {
+  seq: Generated<number | string>;
+  feedback_key: string;
+  content_hash: string;
+  alert_id: string;
+  disposition: string;
+  analyst_id: string;
+  decided_at: string;
+  received_at: string;
+  note: string | null;
+  matched: ColumnType<boolean | number, number, number>;
+}
+
+/** One row of `activations` (see migrations/0003). */
+export interface ActivationsTable {
+  seq: Generated<number | string>;
+  model_name: string;
+  model_version: string;
+  from_name: string | null;
+  from_version: string | null;
+  action: string;
+  actor: string;
+  activated_at: string;
+  note: string | null;
 }
 
 /** The Kysely database type of a decision store. */
 export interface StoreDatabase {
   decisions: DecisionsTable;
+  feedback: FeedbackTable;
+  activations: ActivationsTable;
 }
 
 type InsertRow = Insertable<DecisionsTable>;
@@ -61,6 +92,7 @@ export function toRow(record: DecisionRecord): InsertRow {
     experiment_id: record.experiment?.id ?? null,
     experiment_arm: record.experiment?.arm ?? null,
     request_id: record.requestId ?? null,
+    sample_rate: record.sampleRate ?? null,
   };
   // Key order above is fixed, so the JSON text (and its hash) is canonical for a record.
   const recordKey = createHash('sha256').update(JSON.stringify(row)).digest('base64url');
@@ -90,6 +122,7 @@ export function fromRow(row: SelectRow): DecisionRecord {
         ? { id: row.experiment_id, arm: row.experiment_arm }
         : undefined,
     requestId: row.request_id ?? undefined,
+    sampleRate: row.sample_rate === null ? undefined : Number(row.sample_rate),
   };
 }
 

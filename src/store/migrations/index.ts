@@ -2,6 +2,8 @@
 import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { createDecisions } from './0001-create-decisions.ts';
+import { createFeedback } from './0002-create-feedback.ts';
+import { createActivations } from './0003-create-activations.ts';
 
 /** The SQL dialects a store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -10,6 +12,8 @@ export type StoreDialect = 'sqlite' | 'postgres';
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-create-decisions': createDecisions(dialect),
+    '0002-create-feedback': createFeedback(dialect),
+    '0003-create-activations': createActivations(dialect),
   };
 }
 
