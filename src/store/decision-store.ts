@@ -1,5 +1,6 @@
 /** @module The decision store interface the HTTP layer and the exporter depend on; backends implement it. */
 import type { DecisionRecord, DecisionRecordInput } from './decision-record.ts';
+import type { FeedbackInput, FeedbackOutcome, StoredFeedback } from './feedback-record.ts';
 
 /**
  * Re-scoring semantics: records are append-only. Every write of a distinct record adds a row
@@ -24,6 +25,15 @@ export interface DecisionStore {
   getDecisionHistory(alertId: string): Promise<StoredDecision[]>;
   /** Decisions in (decidedAt, seq) order, for export; page with `after` set to the last row returned. */
   listDecisions(options: ListDecisionsOptions): Promise<StoredDecision[]>;
+  /**
+   * Commits analyst feedback in ONE transaction (all or nothing) and says per item whether it was
+   * new or a retry. `receivedAt` (default now) is when winnow learned it: the "known at" time.
+   */
+  writeFeedback(items: readonly FeedbackInput[], receivedAt?: string): Promise<FeedbackOutcome[]>;
+  /** Every disposition received for an alert, in decision order; the last is the current label. */
+  getFeedbackHistory(alertId: string): Promise<StoredFeedback[]>;
+  /** Feedback in commit order, for export; page with `afterSeq` set to the last seq returned. */
+  listFeedback(options: { afterSeq?: number; limit: number }): Promise<StoredFeedback[]>;
   /** Cheap round trip to the database, for readiness. */
   health(): Promise<StoreHealth>;
   /** Releases connections; the store is unusable afterwards. */

@@ -126,7 +126,7 @@ export function fromRow(row: SelectRow): DecisionRecord {
   };
 }
 
-// SQLite returns booleans as 0/1, PostgreSQL as true/false.
-function isTrue(value: boolean | number): boolean {
+/** SQLite returns booleans as 0/1, PostgreSQL as true/false. */
+export function isTrue(value: boolean | number): boolean {
   return value === true || value === 1;
 }

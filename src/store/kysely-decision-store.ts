@@ -7,6 +7,8 @@ import type { DecisionRecord, DecisionRecordInput } from './decision-record.ts';
 import { MAX_LIST_LIMIT } from './decision-store.ts';
 import type { DecisionStore, ListDecisionsOptions, StoreHealth, StoredDecision, WriteResult } from './decision-store.ts';
 import { fromRow, toRow } from './decision-table.ts';
+import type { FeedbackInput, FeedbackOutcome, StoredFeedback } from './feedback-record.ts';
+import { feedbackHistory, listFeedback, writeFeedback } from './feedback-queries.ts';
 import type { StoreDatabase } from './decision-table.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import type { StoreDialect } from './migrations/index.ts';
@@ -97,6 +99,21 @@ export class KyselyDecisionStore implements DecisionStore {
     }
     const rows = await query.orderBy('decided_at').orderBy('seq').limit(limit).execute();
     return rows.map(toStored);
+  }
+
+  async writeFeedback(items: readonly FeedbackInput[], receivedAt = new Date().toISOString()): Promise<FeedbackOutcome[]> {
+    this.#assertOpen();
+    return writeFeedback(this.#db, items, receivedAt);
+  }
+
+  async getFeedbackHistory(alertId: string): Promise<StoredFeedback[]> {
+    this.#assertOpen();
+    return feedbackHistory(this.#db, alertId);
+  }
+
+  async listFeedback(options: { afterSeq?: number; limit: number }): Promise<StoredFeedback[]> {
+    this.#assertOpen();
+    return listFeedback(this.#db, { afterSeq: options.afterSeq, limit: Math.min(Math.max(1, Math.trunc(options.limit)), MAX_LIST_LIMIT) });
   }
 
   async health(): Promise<StoreHealth> {

@@ -8,13 +8,13 @@ import { openSqliteStore } from './sqlite.ts';
 
 export interface StoreCall {
   id: number;
-  method: 'init' | 'writeDecisions' | 'getDecision' | 'getDecisionHistory' | 'listDecisions' | 'health' | 'close';
+  method: 'init' | 'writeDecisions' | 'getDecision' | 'getDecisionHistory' | 'listDecisions' | 'writeFeedback' | 'getFeedbackHistory' | 'listFeedback' | 'health' | 'close';
   args: unknown[];
 }
 
 export type StoreReply =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { name: string; message: string; issues?: unknown } };
+  | { id: number; ok: false; error: { name: string; message: string; issues?: unknown; index?: number; idempotencyKey?: string } };
 
 const url = (workerData as { urlOrPath: string }).urlOrPath;
 const store: DecisionStore = isPostgresUrl(url) ? openPostgresStore(url) : openSqliteStore(url.replace(/^sqlite:(\/\/)?/i, ''));
@@ -28,7 +28,10 @@ parentPort!.on('message', async (call: StoreCall) => {
   } catch (err) {
     const e = err as Error;
     // Keep zod's issues, so the calling thread can rethrow a ZodError naming the field.
-    reply = { id: call.id, ok: false, error: { name: e.name, message: e.message, issues: err instanceof ZodError ? err.issues : undefined } };
+    reply = {
+      id: call.id, ok: false,
+      error: { name: e.name, message: e.message, issues: err instanceof ZodError ? err.issues : undefined, index: (err as { index?: number }).index, idempotencyKey: (err as { idempotencyKey?: string }).idempotencyKey },
+    };
   }
   parentPort!.postMessage(reply);
   if (call.method === 'close') parentPort!.close();

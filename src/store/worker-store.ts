@@ -7,6 +7,7 @@ import { startTsWorker } from '../worker-url.ts';
 import { ZodError } from 'zod';
 import type { DecisionStore } from './decision-store.ts';
 import type { StoreCall, StoreReply } from './store-worker.ts';
+import { IdempotencyConflictError } from './feedback-record.ts';
 
 /** Open `urlOrPath` (as `openStore` would) in a worker thread; resolves once the worker runs. */
 export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore> {
@@ -27,7 +28,7 @@ export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore>
     if (!p) return;
     pending.delete(reply.id);
     if (reply.ok) p.resolve(reply.value);
-    else p.reject(reply.error.issues ? new ZodError(reply.error.issues as ZodError['issues']) : Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+    else p.reject(rebuildError(reply.error));
   });
   const fail = (err: Error) => {
     failure = err;
@@ -53,6 +54,9 @@ export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore>
     getDecision: (alertId) => call('getDecision', alertId),
     getDecisionHistory: (alertId) => call('getDecisionHistory', alertId),
     listDecisions: (options) => call('listDecisions', options),
+    writeFeedback: (items, receivedAt) => call('writeFeedback', items, receivedAt),
+    getFeedbackHistory: (alertId) => call('getFeedbackHistory', alertId),
+    listFeedback: (options) => call('listFeedback', options),
     health: async () => (closed ? { ok: false, error: 'decision store is closed' } : failure ? { ok: false, error: failure.message } : call('health')),
     async close() {
       if (closed) return;
@@ -62,4 +66,11 @@ export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore>
       await exited;
     },
   };
+}
+
+// Errors cross the thread boundary as plain data; give back the classes callers test for.
+function rebuildError(e: Extract<StoreReply, { ok: false }>['error']): Error {
+  if (e.issues) return new ZodError(e.issues as ZodError['issues']);
+  if (e.name === 'IdempotencyConflictError' && e.index !== undefined && e.idempotencyKey !== undefined) return new IdempotencyConflictError(e.index, e.idempotencyKey);
+  return Object.assign(new Error(e.message), { name: e.name });
 }

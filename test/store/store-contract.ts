@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { parseDecisionRecords } from '../../src/store/decision-record.ts';
 import type { DecisionStore } from '../../src/store/decision-store.ts';
+import { currentFeedback, type FeedbackInput, IdempotencyConflictError } from '../../src/store/feedback-record.ts';
 import { makeFullRecord, makeRecord, makeRecords, makeUnscoredRecord } from './fixtures.ts';
 
 /** Runs the contract against stores from `openFresh`, which returns a store over an empty database, not yet initialised. */
@@ -151,6 +152,66 @@ export function runStoreContract(name: string, openFresh: () => Promise<Decision
       expect(await store.health()).toEqual({ ok: false, error: 'decision store is closed' });
       await expect(store.getDecision('a-1')).rejects.toThrow(`decision store (${store.kind}) is closed`);
       await store.close(); // closing twice is harmless (shutdown paths may overlap)
+    });
+
+    describe('feedback', () => {
+      const fb = (alertId: string, disposition: FeedbackInput['disposition'], minute: number, extra: Partial<FeedbackInput> = {}): FeedbackInput => ({
+        alertId, disposition, analystId: 'analyst-7', decidedAt: `2025-03-02T10:${String(minute).padStart(2, '0')}:00+01:00`, ...extra,
+      });
+
+      it('commits a batch, says which alerts were scored, and treats a retry as a no-op', async () => {
+        const store = await freshStore();
+        await store.writeDecisions([makeRecord(1)]);
+        const batch = [fb('a-1', 'false_positive', 0), fb('never-scored', 'true_positive', 1)];
+        const first = await store.writeFeedback(batch, '2025-03-02T10:05:00.000Z');
+        expect(first.map(({ alertId, status, matched }) => ({ alertId, status, matched }))).toEqual([
+          { alertId: 'a-1', status: 'created', matched: true },
+          { alertId: 'never-scored', status: 'created', matched: false },
+        ]);
+        const retry = await store.writeFeedback(batch, '2025-03-02T10:06:00.000Z');
+        expect(retry.map((o) => o.status)).toEqual(['duplicate', 'duplicate']);
+        expect(retry.map((o) => o.seq)).toEqual(first.map((o) => o.seq));
+        const history = await store.getFeedbackHistory('a-1');
+        expect(history).toEqual([{ seq: first[0].seq, alertId: 'a-1', disposition: 'false_positive', analystId: 'analyst-7', decidedAt: '2025-03-02T09:00:00.000Z', receivedAt: '2025-03-02T10:05:00.000Z', matched: true }]);
+      });
+
+      it('appends a correction, which becomes the current label while the history stays', async () => {
+        const store = await freshStore();
+        await store.writeFeedback([fb('a-2', 'false_positive', 0)]);
+        await store.writeFeedback([fb('a-2', 'sar_filed', 30, { note: 'second look: layering', analystId: 'lead-1' })]);
+        const history = await store.getFeedbackHistory('a-2');
+        expect(history.map((f) => f.disposition)).toEqual(['false_positive', 'sar_filed']);
+        expect(currentFeedback(history)?.disposition).toBe('sar_filed');
+        expect(history[1].note).toBe('second look: layering');
+      });
+
+      it('uses the idempotency key: a rebuilt retry is a no-op, other content under a used key fails the whole batch', async () => {
+        const store = await freshStore();
+        await store.writeFeedback([fb('a-3', 'true_positive', 0, { idempotencyKey: 'case-9/1' })]);
+        const again = await store.writeFeedback([fb('a-3', 'true_positive', 0, { idempotencyKey: 'case-9/1' })]);
+        expect(again[0].status).toBe('duplicate');
+        const conflicting = [fb('a-4', 'true_positive', 1), fb('a-3', 'false_positive', 2, { idempotencyKey: 'case-9/1' })];
+        await expect(store.writeFeedback(conflicting)).rejects.toThrow(IdempotencyConflictError);
+        await expect(store.writeFeedback(conflicting)).rejects.toThrow("feedback 1: idempotencyKey 'case-9/1' was already used for different content");
+        expect(await store.getFeedbackHistory('a-4')).toEqual([]); // all or nothing
+      });
+
+      it('refuses invalid items naming the index and field, writing nothing', async () => {
+        const store = await freshStore();
+        const bad = [fb('a-5', 'true_positive', 0), { ...fb('a-6', 'true_positive', 1), disposition: 'maybe' }] as FeedbackInput[];
+        const error = await store.writeFeedback(bad).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ZodError);
+        expect((error as ZodError).issues[0].path).toEqual([1, 'disposition']);
+        expect(await store.getFeedbackHistory('a-5')).toEqual([]);
+      });
+
+      it('lists feedback in commit order with a cursor', async () => {
+        const store = await freshStore();
+        await store.writeFeedback([fb('a-1', 'true_positive', 0), fb('a-2', 'false_positive', 1), fb('a-3', 'inconclusive', 2)]);
+        const page1 = await store.listFeedback({ limit: 2 });
+        const page2 = await store.listFeedback({ afterSeq: page1[1].seq, limit: 2 });
+        expect([...page1, ...page2].map((f) => f.alertId)).toEqual(['a-1', 'a-2', 'a-3']);
+      });
     });
   });
 }

@@ -1,0 +1,100 @@
+/** @module Feedback reads and writes over Kysely, for SQLite and PostgreSQL alike (used by KyselyDecisionStore). */
+import type { Kysely, Selectable } from 'kysely';
+import { type FeedbackTable, isTrue, type StoreDatabase } from './decision-table.ts';
+import {
+  type Feedback, type FeedbackInput, FeedbackInputSchema, type FeedbackOutcome, IdempotencyConflictError,
+  type StoredFeedback, feedbackContentHash, feedbackKey,
+} from './feedback-record.ts';
+import { z } from 'zod';
+
+// 11 bound values per row: 1,000 rows stay below both databases' parameter limits.
+const ROWS_PER_INSERT = 1_000;
+// SQLite's default limit on IN (...) host parameters is 32,766; chunk lookups well below it.
+const KEYS_PER_LOOKUP = 1_000;
+
+/**
+ * Validates and commits a batch in ONE transaction: all items become durable or none do.
+ * A retried item (same key, same content) is reported as a duplicate and changes nothing; a key
+ * reused with other content fails the whole batch (IdempotencyConflictError), before anything is written.
+ */
+export async function writeFeedback(db: Kysely<StoreDatabase>, input: readonly FeedbackInput[], receivedAt: string): Promise<FeedbackOutcome[]> {
+  const items = z.array(FeedbackInputSchema).parse(input);
+  if (items.length === 0) return [];
+  const prepared = items.map((f) => {
+    const hash = feedbackContentHash(f);
+    return { f, hash, key: feedbackKey(f, hash) };
+  });
+  return db.transaction().execute(async (trx) => {
+    const existing = await rowsByKey(trx, prepared.map((p) => p.key));
+    const matched = await scoredAlerts(trx, items.map((f) => f.alertId));
+    const fresh = new Map<string, (typeof prepared)[number]>();
+    prepared.forEach((p, index) => {
+      const seen = existing.get(p.key) ?? fresh.get(p.key);
+      const seenHash = seen === undefined ? undefined : 'content_hash' in seen ? seen.content_hash : seen.hash;
+      if (seenHash !== undefined && seenHash !== p.hash) throw new IdempotencyConflictError(index, p.f.idempotencyKey ?? p.key);
+      if (seen === undefined) fresh.set(p.key, p);
+    });
+    const rows = [...fresh.values()].map(({ f, hash, key }) => toFeedbackRow(f, hash, key, receivedAt, matched.has(f.alertId)));
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      // A concurrent request may have committed the same key since the lookup: skip it, then re-read.
+      await trx.insertInto('feedback').values(rows.slice(start, start + ROWS_PER_INSERT)).onConflict((c) => c.column('feedback_key').doNothing()).execute();
+    }
+    const stored = fresh.size === 0 ? existing : await rowsByKey(trx, prepared.map((p) => p.key));
+    return prepared.map((p, index): FeedbackOutcome => {
+      const row = stored.get(p.key)!;
+      if (row.content_hash !== p.hash) throw new IdempotencyConflictError(index, p.f.idempotencyKey ?? p.key);
+      const created = !existing.has(p.key) && fresh.get(p.key) === p;
+      return { alertId: p.f.alertId, status: created ? 'created' : 'duplicate', seq: Number(row.seq), matched: isTrue(row.matched) };
+    });
+  });
+}
+
+/** Every disposition received for an alert, in decision order (decidedAt, then arrival). */
+export async function feedbackHistory(db: Kysely<StoreDatabase>, alertId: string): Promise<StoredFeedback[]> {
+  const rows = await db.selectFrom('feedback').selectAll().where('alert_id', '=', alertId).orderBy('decided_at').orderBy('seq').execute();
+  return rows.map(fromFeedbackRow);
+}
+
+/** Feedback rows in arrival order (received_at, seq), for export; page with `afterSeq`. */
+export async function listFeedback(db: Kysely<StoreDatabase>, options: { afterSeq?: number; limit: number }): Promise<StoredFeedback[]> {
+  let query = db.selectFrom('feedback').selectAll();
+  if (options.afterSeq !== undefined) query = query.where('seq', '>', options.afterSeq);
+  const rows = await query.orderBy('seq').limit(options.limit).execute();
+  return rows.map(fromFeedbackRow);
+}
+
+type FeedbackRow = Selectable<FeedbackTable>;
+
+async function rowsByKey(db: Kysely<StoreDatabase>, keys: string[]): Promise<Map<string, FeedbackRow>> {
+  const out = new Map<string, FeedbackRow>();
+  const unique = [...new Set(keys)];
+  for (let start = 0; start < unique.length; start += KEYS_PER_LOOKUP) {
+    const rows = await db.selectFrom('feedback').selectAll().where('feedback_key', 'in', unique.slice(start, start + KEYS_PER_LOOKUP)).execute();
+    for (const row of rows) out.set(row.feedback_key, row);
+  }
+  return out;
+}
+
+async function scoredAlerts(db: Kysely<StoreDatabase>, alertIds: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  const unique = [...new Set(alertIds)];
+  for (let start = 0; start < unique.length; start += KEYS_PER_LOOKUP) {
+    const rows = await db.selectFrom('decisions').select('alert_id').distinct().where('alert_id', 'in', unique.slice(start, start + KEYS_PER_LOOKUP)).execute();
+    for (const row of rows) out.add(row.alert_id);
+  }
+  return out;
+}
+
+function toFeedbackRow(f: Feedback, hash: string, key: string, receivedAt: string, matched: boolean) {
+  return {
+    feedback_key: key, content_hash: hash, alert_id: f.alertId, disposition: f.disposition, analyst_id: f.analystId,
+    decided_at: f.decidedAt, received_at: receivedAt, note: f.note ?? null, matched: matched ? 1 : 0,
+  };
+}
+
+function fromFeedbackRow(row: FeedbackRow): StoredFeedback {
+  return {
+    seq: Number(row.seq), alertId: row.alert_id, disposition: row.disposition as StoredFeedback['disposition'], analystId: row.analyst_id,
+    decidedAt: row.decided_at, ...(row.note === null ? {} : { note: row.note }), receivedAt: row.received_at, matched: isTrue(row.matched),
+  };
+}
