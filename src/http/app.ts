@@ -9,6 +9,7 @@ import { type AlertResult, type Decider, scoreAlerts } from '../serving/score-al
 import { type ApiKey, requireScope } from './auth.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
 import { apiError } from './errors.ts';
+import { addFeedbackRoutes } from './feedback-routes.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 
@@ -32,6 +33,8 @@ export interface AppOptions {
   scoreTimeoutMs?: number;
   /** API keys; empty means no authentication (serve then binds to loopback only). */
   apiKeys?: readonly ApiKey[];
+  /** Where analyst feedback is committed and read (`/v1/feedback`); absent, those routes 404. */
+  feedback?: Pick<DecisionStore, 'writeFeedback' | 'getFeedbackHistory'>;
   /** Where decisions are read back from (`GET /v1/decisions/{alertId}`). */
   decisions?: Pick<DecisionStore, 'getDecision'>;
   /** Prometheus metrics served at /metrics; a fresh set when absent. */
@@ -107,6 +110,7 @@ export function createApp(o: AppOptions): Hono {
     if (!record) return c.json(apiError('not_found', `no decision recorded for alert '${c.req.param('alertId')}'`), 404);
     return c.json(record);
   });
+  if (o.feedback) addFeedbackRoutes(app, { store: o.feedback, apiKeys: keys, maxBodyBytes: o.maxBodyBytes, onCommitted: (created, duplicates, unmatched) => metrics.observeFeedback(created, duplicates, unmatched) });
   const openApi = openApiDocument(limits);
   app.get('/openapi.json', (c) => c.json(openApi));
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));

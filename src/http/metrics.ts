@@ -16,6 +16,16 @@ export class ServiceMetrics {
     name: 'winnow_score', help: 'Scores given, per model version', labelNames: ['model'],
     buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1], registers: [this.registry],
   });
+  readonly feedback = new Counter({
+    name: 'winnow_feedback_total', help: 'Feedback items committed: created, duplicate (retries), unmatched (no decision on record yet)', labelNames: ['outcome'], registers: [this.registry],
+  });
+
+  /** Count one committed feedback request. */
+  observeFeedback(created: number, duplicates: number, unmatched: number): void {
+    this.feedback.inc({ outcome: 'created' }, created);
+    this.feedback.inc({ outcome: 'duplicate' }, duplicates);
+    this.feedback.inc({ outcome: 'unmatched' }, unmatched);
+  }
 
   /** Expose decision-store counters, read at scrape time. */
   watchStore(stats: () => { written: number; failedBatches: number; pending: number }): void {

@@ -98,7 +98,7 @@ export const serveCommand: Command = {
     metrics.watchStore(() => writer.stats());
     const app = createApp({
       metrics, log: (line) => logger.info(line, 'request'),
-      registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store,
+      registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store, feedback: store,
       storeHealthy: () => writer.healthy(),
       recordBacklogFull: () => writer.pending >= maxPending,
       // Written behind the response, batched with other requests; failures show in /readyz and the log.

@@ -1,0 +1,78 @@
+/**
+ * @module `POST /v1/feedback` and `GET /v1/feedback/{alertId}`: analysts' dispositions in, history out.
+ * A 2xx means every item of the request is committed (the store's transaction returned); any
+ * failure answers non-2xx with nothing written, so a client that retries until 2xx loses nothing.
+ */
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z, ZodError } from 'zod';
+import type { DecisionStore } from '../store/decision-store.ts';
+import { currentFeedback, FEEDBACK_LIMITS, IdempotencyConflictError } from '../store/feedback-record.ts';
+import { type ApiKey, requireScope } from './auth.ts';
+import { apiError } from './errors.ts';
+
+/** A single item (an object with `alertId`) or a batch `{ "items": [...] }`; items are checked by the store's schema. */
+const feedbackEnvelope = z.union([
+  z.object({ items: z.array(z.unknown()).min(1).max(FEEDBACK_LIMITS.maxBatch) }),
+  z.object({ alertId: z.unknown() }).passthrough(),
+]);
+
+export interface FeedbackRouteOptions {
+  store: Pick<DecisionStore, 'writeFeedback' | 'getFeedbackHistory'>;
+  apiKeys: readonly ApiKey[];
+  maxBodyBytes?: number;
+  /** Called with what was committed, for metrics and logs. */
+  onCommitted?(created: number, duplicates: number, unmatched: number): void;
+}
+
+export function addFeedbackRoutes(app: Hono, o: FeedbackRouteOptions): void {
+  const maxSize = o.maxBodyBytes ?? 4 * 1024 * 1024;
+  app.post(
+    '/v1/feedback',
+    requireScope(o.apiKeys, 'feedback'),
+    bodyLimit({ maxSize, onError: (c) => c.json(apiError('body_too_large', `request body over ${maxSize} bytes`), 413) }),
+    async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch (err) {
+        return c.json(apiError('invalid_json', `request body is not JSON: ${(err as Error).message}`), 400);
+      }
+      const envelope = feedbackEnvelope.safeParse(body);
+      if (!envelope.success) {
+        return c.json(apiError('invalid_request', `expected one feedback item (with alertId) or {"items": [...]} of 1..${FEEDBACK_LIMITS.maxBatch}`, '(body)'), 400);
+      }
+      const batch = 'items' in envelope.data;
+      const items = 'items' in envelope.data ? envelope.data.items : [envelope.data];
+      try {
+        const outcomes = await o.store.writeFeedback(items as never);
+        const created = outcomes.filter((r) => r.status === 'created').length;
+        const unmatched = outcomes.filter((r) => !r.matched).length;
+        o.onCommitted?.(created, outcomes.length - created, unmatched);
+        const results = outcomes.map((r) => ({
+          ...r,
+          ...(r.matched ? {} : { warning: `no decision is recorded for alert '${r.alertId}'; the feedback is kept, and joins once the alert is scored` }),
+        }));
+        return c.json(batch ? { results } : results[0], created > 0 ? 201 : 200);
+      } catch (err) {
+        if (err instanceof ZodError) {
+          const issue = err.issues[0];
+          const path = (batch ? ['items', ...issue.path] : issue.path.slice(1)).join('.') || '(body)';
+          return c.json(apiError('invalid_feedback', issue.message, path), 400);
+        }
+        if (err instanceof IdempotencyConflictError) {
+          return c.json(apiError('idempotency_conflict', err.message, batch ? `items.${err.index}.idempotencyKey` : 'idempotencyKey'), 409);
+        }
+        // Not committed: say so, so the client retries rather than assuming it landed.
+        return c.json(apiError('store_unavailable', `feedback not recorded, retry: ${(err as Error).message}`), 503);
+      }
+    },
+  );
+
+  app.get('/v1/feedback/:alertId', requireScope(o.apiKeys, 'feedback'), async (c) => {
+    const alertId = c.req.param('alertId');
+    const history = await o.store.getFeedbackHistory(alertId);
+    if (history.length === 0) return c.json(apiError('not_found', `no feedback recorded for alert '${alertId}'`), 404);
+    return c.json({ alertId, current: currentFeedback(history), history });
+  });
+}
