@@ -5,7 +5,7 @@
  *
  * Usage: npx tsx bench/serving.ts [--seconds 10] [--database URL]
  */
-import { spawn } from 'node:child_process';
+import { startServe } from '../test/helpers/serve-process.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,20 +45,8 @@ await model.retire();
 
 // 2. The real server process.
 const dataDir = mkdtempSync(join(tmpdir(), 'winnow-bench-'));
-const port = 18765;
-const server = spawn(process.execPath, ['bin/winnow.mjs', 'serve', '--port', String(port), '--data-dir', dataDir, ...(values.database ? ['--database', values.database] : [])], {
-  env: { ...process.env, WINNOW_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'],
-});
-const url = `http://127.0.0.1:${port}`;
-// Access logs are off (warn level), so readiness is found by polling rather than by the start line.
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${url}/readyz`)).ok) break;
-  } catch {
-    if (i > 100) throw new Error('winnow serve did not come up');
-  }
-  await new Promise((r) => setTimeout(r, 100));
-}
+const serve = await startServe(['--data-dir', dataDir, ...(values.database ? ['--database', values.database] : [])]);
+const url = serve.url;
 const body = (k: number, size: number) => JSON.stringify({ alerts: alerts.slice(k * size, (k + 1) * size) });
 const run = (opts: autocannon.Options) => new Promise<autocannon.Result>((resolve, reject) => autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))));
 
@@ -70,8 +58,7 @@ const bursty = await run({ url, connections: 8, duration: seconds, overallRate: 
 // Throughput last: its backlog of decision records would otherwise still be flushing during the latency runs.
 const batchRequests = Array.from({ length: 50 }, (_, k) => ({ method: 'POST' as const, path: '/v1/score', headers: { 'content-type': 'application/json' }, body: body(k, 100) }));
 const http = await run({ url, connections: 4, duration: seconds, requests: batchRequests });
-server.kill('SIGTERM');
-await new Promise((resolve) => server.once('exit', resolve));
+await serve.stop();
 
 const httpAlerts = http.requests.average * 100;
 console.log(JSON.stringify({

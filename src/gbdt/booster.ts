@@ -1,6 +1,7 @@
 /** @module What the boosting loop needs from a tree-growing engine. */
 import type { BinTree } from './bin-tree.ts';
 import type { FeatureBundles } from './bundling.ts';
+import type { GradientScales } from './quantize.ts';
 
 /**
  * Grows one tree per call on the current margins and then adds it to them. Two engines implement
@@ -27,6 +28,10 @@ export interface EngineInputs {
   labels: Float32Array;
   /** Row weights with scalePosWeight applied. */
   weights: Float32Array;
+  /** Quantization scales sized for these weights (see quantize.ts), the same for both engines. */
+  scales: GradientScales;
+  /** Count rows per histogram bin, for an exact minDataInLeaf under uneven sample weights. */
+  countRows: boolean;
   baseMargin: number;
   valueBins: Int32Array;
   threads: number;

@@ -1,7 +1,7 @@
 /** @module Leaf-wise tree growth: split the leaf with the largest gain until a limit says stop. */
 import { addLeaf, emptyBinTree, type BinTree } from './bin-tree.ts';
 import type { FeatureBundles } from './bundling.ts';
-import { decodeHistogram, type HistogramBuilder, subtractHistogram } from './histogram.ts';
+import { decodeHistogram, decodeRowCounts, type HistogramBuilder, subtractHistogram } from './histogram.ts';
 import type { TrainParams } from './params.ts';
 import { partitionRows } from './partition.ts';
 import type { GradientScales } from './quantize.ts';
@@ -33,6 +33,8 @@ export interface GrowContext {
   histSize: number;
   /** Scratch for the dequantized histogram of the leaf under evaluation. */
   decoded: Float64Array;
+  /** Scratch for its rows per bin, when histograms count rows (see `packedHistogramSize`); else null. */
+  rowCounts: Float64Array | null;
 }
 
 /** A grown tree (leaf values not yet set) plus the row segment of each leaf. */
@@ -51,7 +53,9 @@ export function growTree(ctx: GrowContext, numRows: number, features: Int32Array
     (p.maxDepth === 0 || depth < p.maxDepth) && leafCount < p.maxLeaves && rows >= 2 * p.minDataInLeaf;
   const evaluate = (leaf: Leaf) => {
     decodeHistogram(leaf.hist!, ctx.valueBins, ctx.bundles, scales, ctx.decoded);
-    leaf.best = findBestSplit(ctx.decoded, features, ctx.valueBins, { sumG: leaf.sumG, sumH: leaf.sumH, count: leaf.end - leaf.begin }, p);
+    if (ctx.rowCounts) decodeRowCounts(leaf.hist!, ctx.valueBins, ctx.bundles, ctx.rowCounts);
+    const stats = { sumG: leaf.sumG, sumH: leaf.sumH, count: leaf.end - leaf.begin };
+    leaf.best = findBestSplit(ctx.decoded, features, ctx.valueBins, stats, p, ctx.rowCounts ?? undefined);
   };
 
   const rootHist = takeHist();

@@ -21,6 +21,8 @@ export interface HistogramInputs {
   packed: Float64Array;
   /** Row ids grouped by leaf; a leaf is a contiguous segment of this array. */
   rowIndex: Uint32Array;
+  /** Also count rows per bin, in a second half of the histogram (see `packedHistogramSize`). */
+  countRows: boolean;
 }
 
 /** Something that fills `out` with the packed histogram of rows `rowIndex[begin..end)`. */
@@ -29,9 +31,14 @@ export interface HistogramBuilder {
   close(): Promise<void>;
 }
 
-/** Length of a packed histogram over `numColumns` bundle columns. */
-export function packedHistogramSize(numColumns: number): number {
-  return rowStride(numColumns) * BINS;
+/**
+ * Length of a packed histogram over `numColumns` bundle columns. With `countRows` a second half of
+ * the same length holds rows per bin: with uneven sample weights the hessian share no longer tells
+ * how many rows a child gets (one weight-50 row weighs like 50 rows), so minDataInLeaf needs counts.
+ * Counts are integers too, so subtraction and merging treat both halves alike.
+ */
+export function packedHistogramSize(numColumns: number, countRows = false): number {
+  return rowStride(numColumns) * BINS * (countRows ? 2 : 1);
 }
 
 /**
@@ -69,6 +76,10 @@ export function accumulateHistogram(inp: HistogramInputs, begin: number, end: nu
     const r = rowIndex[i];
     addRow(out, 0, words, r * perRow, fullWords, tail, packed[r]);
   }
+  // Counts in a loop of their own, so the unweighted loop above is the same code as before.
+  if (!inp.countRows) return;
+  const counts = packedHistogramSize(numColumns);
+  for (let i = begin; i < end; i++) addRow(out, counts, words, rowIndex[i] * perRow, fullWords, tail, 1);
 }
 
 /** `parent -= child`, turning the parent's histogram into the sibling's without touching rows (exact: integers). */
@@ -99,6 +110,20 @@ export function decodeHistogram(packed: Float64Array, valueBins: Int32Array, bun
     for (let k = f * FEATURE_STRIDE, end = k + 2 * (valueBins[f] + 1); k < end; k += 2) {
       out[k] *= scales.grad;
       out[k + 1] *= scales.hess;
+    }
+  }
+}
+
+/** Unbundle the row-count half of a histogram built with `countRows`: `out[f * BINS + bin]` = rows. */
+export function decodeRowCounts(hist: Float64Array, valueBins: Int32Array, bundles: FeatureBundles, out: Float64Array): void {
+  const half = packedHistogramSize(bundles.numColumns);
+  for (let f = 0; f < valueBins.length; f++) out.fill(0, f * BINS, f * BINS + valueBins[f] + 1);
+  for (let c = 0; c < bundles.numColumns; c++) {
+    const members = bundles.members[c];
+    for (let code = 0; code < bundles.codes[c]; code++) {
+      const v = hist[half + c * BINS + code];
+      if (v === 0) continue;
+      for (const f of members) out[f * BINS + (Math.floor(code / bundles.multiplier[f]) % bundles.size[f])] += v;
     }
   }
 }

@@ -5,13 +5,13 @@
 import { binTreeLeaf } from './bin-tree.ts';
 import type { Booster, EngineInputs } from './booster.ts';
 import { type GrowContext, growTree } from './grow.ts';
-import { FEATURE_STRIDE, type HistogramBuilder, packedHistogramSize, serialHistogramBuilder } from './histogram.ts';
+import { BINS, FEATURE_STRIDE, type HistogramBuilder, packedHistogramSize, serialHistogramBuilder } from './histogram.ts';
 import { CHUNK_ROWS } from './levelwise/row-state.ts';
 import { computeGradients } from './objective.ts';
 import { parallelHistogramBuilder } from './parallel/parallel-histogram.ts';
 import type { TrainParams } from './params.ts';
 import { transposeBins } from './partition.ts';
-import { logLossScales, quantizeGradients } from './quantize.ts';
+import { quantizeGradients } from './quantize.ts';
 import { sampleRows } from './sampling.ts';
 import { leafValue } from './split.ts';
 
@@ -23,13 +23,14 @@ export async function indexedBooster(inp: EngineInputs, p: TrainParams): Promise
   const hess = new Float32Array(n);
   const packed = new Float64Array(new SharedArrayBuffer(8 * n));
   const rowIndex = new Uint32Array(new SharedArrayBuffer(4 * n));
-  const inputs = { bins: inp.codes, numColumns: inp.bundles.numColumns, packed, rowIndex };
+  const inputs = { bins: inp.codes, numColumns: inp.bundles.numColumns, packed, rowIndex, countRows: inp.countRows };
   const histograms: HistogramBuilder = inp.threads > 1 ? await parallelHistogramBuilder(inputs, inp.threads) : serialHistogramBuilder(inputs);
   const ctx: GrowContext = {
     columns: transposeBins(bins, n, nf, stride), rowIndex, scratch: new Uint32Array(n), valueBins: inp.valueBins, bundles: inp.bundles,
-    histograms, histPool: [], histSize: packedHistogramSize(inp.bundles.numColumns), decoded: new Float64Array(nf * FEATURE_STRIDE),
+    histograms, histPool: [], histSize: packedHistogramSize(inp.bundles.numColumns, inp.countRows), decoded: new Float64Array(nf * FEATURE_STRIDE),
+    rowCounts: inp.countRows ? new Float64Array(nf * BINS) : null,
   };
-  const scales = logLossScales(maxOf(inp.weights), n);
+  const { scales } = inp;
   return {
     currentMargins: () => margins,
     grow(t, features) {
@@ -70,11 +71,4 @@ export async function indexedBooster(inp: EngineInputs, p: TrainParams): Promise
     },
     close: () => histograms.close(),
   };
-}
-
-/** Largest value of an array (0 for an empty one). */
-export function maxOf(values: Float32Array): number {
-  let m = 0;
-  for (const v of values) if (v > m) m = v;
-  return m;
 }

@@ -1,5 +1,5 @@
 /** @module Split search over one leaf's histogram, with a learned direction for missing values. */
-import { FEATURE_STRIDE } from './histogram.ts';
+import { BINS, FEATURE_STRIDE } from './histogram.ts';
 import type { TrainParams } from './params.ts';
 
 /** The best way found to split a leaf: rows with bin <= `bin` go left, missing rows go `missingLeft`. */
@@ -32,8 +32,9 @@ function score(g: number, h: number, l2: number): number {
 
 /**
  * Best split of one leaf over the given features, or null when no split gains more than
- * `minSplitGain`. Child row counts are estimated from hessian shares, as LightGBM does,
- * since histograms do not carry counts.
+ * `minSplitGain`. Child row counts for `minDataInLeaf` come from `rowCounts` (rows per feature bin,
+ * `f * BINS + bin`) when the histogram counted them, as weighted training does. Otherwise they are
+ * estimated from hessian shares, as LightGBM does, which is close enough when every row weighs alike.
  */
 export function findBestSplit(
   hist: Float64Array,
@@ -41,16 +42,21 @@ export function findBestSplit(
   valueBins: ArrayLike<number>,
   leaf: LeafStats,
   p: SplitParams,
+  rowCounts?: Float64Array,
 ): Split | null {
   const { sumG, sumH, count } = leaf;
   const parentScore = score(sumG, sumH, p.l2);
   const rowsPerHess = count / sumH;
   let best: Split | null = null;
   let bestGain = p.minSplitGain;
-  const check = (f: number, bin: number, gl: number, hl: number, missingLeft: boolean) => {
+  const check = (f: number, bin: number, gl: number, hl: number, cl: number, missingLeft: boolean) => {
     const hr = sumH - hl;
     if (hl < p.minChildWeight || hr < p.minChildWeight) return;
-    if (hl * rowsPerHess < p.minDataInLeaf || hr * rowsPerHess < p.minDataInLeaf) return;
+    if (rowCounts) {
+      if (cl < p.minDataInLeaf || count - cl < p.minDataInLeaf) return;
+    } else if (hl * rowsPerHess < p.minDataInLeaf || hr * rowsPerHess < p.minDataInLeaf) {
+      return;
+    }
     const gain = 0.5 * (score(gl, hl, p.l2) + score(sumG - gl, hr, p.l2) - parentScore);
     if (gain > bestGain) {
       bestGain = gain;
@@ -62,20 +68,24 @@ export function findBestSplit(
     const off = f * FEATURE_STRIDE;
     const g0 = hist[off];
     const h0 = hist[off + 1];
+    const c0 = rowCounts ? rowCounts[f * BINS] : 0;
     // Subtraction leaves rounding dust in empty bins; a missing group this light is no group.
-    const hasMissing = h0 > sumH * 1e-9;
+    // Counted rows of zero weight are a group all the same: they still land in one child.
+    const hasMissing = h0 > sumH * 1e-9 || c0 > 0;
     let gl = 0;
     let hl = 0;
+    let cl = 0;
     const last = valueBins[f];
     for (let b = 1; b < last; b++) {
       gl += hist[off + 2 * b];
       hl += hist[off + 2 * b + 1];
+      if (rowCounts) cl += rowCounts[f * BINS + b];
       if (hasMissing) {
-        check(f, b, gl, hl, false);
-        check(f, b, gl + g0, hl + h0, true);
+        check(f, b, gl, hl, cl, false);
+        check(f, b, gl + g0, hl + h0, cl + c0, true);
       } else {
         // No missing rows here: send future missing values to the side with more data.
-        check(f, b, gl, hl, hl >= sumH - hl);
+        check(f, b, gl, hl, cl, hl >= sumH - hl);
       }
     }
   }

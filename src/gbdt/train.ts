@@ -10,14 +10,17 @@ import { indexedBooster } from './indexed-booster.ts';
 import { LEVELWISE_MAX_DEPTH, levelwiseBooster } from './levelwise/levelwise-booster.ts';
 import { initialMargin, logLoss } from './objective.ts';
 import { parseTrainParams, type TrainParams, type TrainParamsInput } from './params.ts';
+import { logLossScales } from './quantize.ts';
 import { sampleFeatures, seededRandom } from './sampling.ts';
+import { checkWeights, effectiveWeights, quantizationUnit, unevenWeights } from './weights.ts';
 
-/** A labelled, encoded table: row-major float32 features (NaN = missing), labels 0/1. */
+/** A labelled, encoded table: row-major float32 features (NaN = missing), labels 0/1, optional row weights. */
 export interface TrainingSet {
   x: Float32Array;
   numRows: number;
   numFeatures: number;
   labels: Float32Array;
+  /** Sample weights, finite and >= 0, one per row (see weights.ts); absent = every row weighs 1. */
   weights?: Float32Array;
 }
 
@@ -66,8 +69,9 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
   const mapper = fitBins(data.x, n, nf, { maxBins: p.maxBins });
   const stride = rowStride(nf);
   const bins = applyBins(data.x, n, nf, mapper, stride);
-  const weights = effectiveWeights(data, p.scalePosWeight);
+  const weights = effectiveWeights(data.labels, data.weights, p.scalePosWeight);
   const base = initialMargin(data.labels, weights);
+  const scales = logLossScales(weights, quantizationUnit(data.weights, weights));
   const valueBins = Int32Array.from({ length: nf }, (_, f) => valueBinCount(mapper, f));
   // availableParallelism respects CPU affinity (containers), unlike cpus().length.
   const wanted = p.threads === 0 ? availableParallelism() : p.threads;
@@ -75,7 +79,10 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
   const bundles = planBundles(valueBins);
   const codeStride = rowStride(bundles.numColumns);
   const codes = bundleRows(bins, n, stride, bundles, new Uint8Array(new SharedArrayBuffer(n * codeStride)), codeStride);
-  const engineInputs = { bins, stride, codes, bundles, numRows: n, numFeatures: nf, labels: data.labels, weights, baseMargin: base, valueBins, threads };
+  const engineInputs = {
+    bins, stride, codes, bundles, numRows: n, numFeatures: nf, labels: data.labels, weights, scales,
+    countRows: unevenWeights(data.weights), baseMargin: base, valueBins, threads,
+  };
   // With the leaf budget above 2^depth, leaf-wise and depth-wise growth make the same tree, and
   // the level-synchronous engine makes it with streaming passes instead of scattered row lists.
   const canLevelwise = p.maxDepth > 0 && p.maxDepth <= LEVELWISE_MAX_DEPTH && p.maxLeaves >= 2 ** p.maxDepth;
@@ -143,18 +150,6 @@ function checkTrainingSet(d: TrainingSet, what: string): void {
     const y = d.labels[i];
     if (y !== 0 && y !== 1) throw new Error(`${what} row ${i + 1}: label must be 0 or 1, got ${y}`);
   }
-  if (d.weights) {
-    if (d.weights.length !== d.numRows) throw new Error(`${what}: ${d.weights.length} weights for ${d.numRows} rows`);
-    for (let i = 0; i < d.numRows; i++) {
-      const w = d.weights[i];
-      if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`${what} row ${i + 1}: weight must be a finite number >= 0, got ${w}`);
-    }
-  }
-}
-
-function effectiveWeights(d: TrainingSet, scalePosWeight: number): Float32Array {
-  const w = new Float32Array(d.numRows);
-  for (let i = 0; i < d.numRows; i++) w[i] = (d.weights ? d.weights[i] : 1) * (d.labels[i] === 1 ? scalePosWeight : 1);
-  return w;
+  if (d.weights) checkWeights(d.weights, d.numRows, what);
 }
 

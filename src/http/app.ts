@@ -3,13 +3,15 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { LoadedModel } from '../registry/loaded-model.ts';
-import { type ModelRegistry, UnknownModelError } from '../registry/model-registry.ts';
+import type { ModelRegistry } from '../registry/model-registry.ts';
 import { type AlertLimits, DEFAULT_LIMITS, scoreRequestSchema } from '../serving/alert-schema.ts';
-import { type AlertResult, type Decider, scoreAlerts } from '../serving/score-alerts.ts';
+import { type AlertResult, type Decider, type HistorySource, scoreAlerts } from '../serving/score-alerts.ts';
 import { type ApiKey, requireScope } from './auth.ts';
+import type { ActivationLog } from '../store/activation-log.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
 import { apiError } from './errors.ts';
 import { addFeedbackRoutes } from './feedback-routes.ts';
+import { addModelRoutes } from './model-routes.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 
@@ -33,8 +35,12 @@ export interface AppOptions {
   scoreTimeoutMs?: number;
   /** API keys; empty means no authentication (serve then binds to loopback only). */
   apiKeys?: readonly ApiKey[];
+  /** Entity-history features for models that read them (src/serving/store-history.ts). */
+  history?: HistorySource;
   /** Where analyst feedback is committed and read (`/v1/feedback`); absent, those routes 404. */
   feedback?: Pick<DecisionStore, 'writeFeedback' | 'getFeedbackHistory'>;
+  /** The shared activation log: activate and rollback record there, and every replica follows it. */
+  activations?: ActivationLog;
   /** Where decisions are read back from (`GET /v1/decisions/{alertId}`). */
   decisions?: Pick<DecisionStore, 'getDecision'>;
   /** Prometheus metrics served at /metrics; a fresh set when absent. */
@@ -84,7 +90,7 @@ export function createApp(o: AppOptions): Hono {
       const model = o.registry.active;
       model.acquire();
       try {
-        const results = await scoreAlerts(model, o.policyFor(model), parsed.data.alerts, { limits, timeoutMs: o.scoreTimeoutMs ?? 2000 });
+        const results = await scoreAlerts(model, o.policyFor(model), parsed.data.alerts, { limits, timeoutMs: o.scoreTimeoutMs ?? 2000, history: o.history });
         o.record?.(results, model, c.get('requestId'));
         metrics.observeResults(results);
         return c.json({ model: { name: model.name, version: model.version }, results: results.map(present) });
@@ -94,16 +100,7 @@ export function createApp(o: AppOptions): Hono {
     },
   );
 
-  app.get('/v1/models', requireScope(keys, 'score'), async (c) => c.json({ models: await o.registry.list() }));
-  app.post('/v1/models/:name/:version/activate', requireScope(keys, 'admin'), async (c) => {
-    try {
-      const m = await o.registry.activate(c.req.param('name'), c.req.param('version'));
-      return c.json({ active: { name: m.name, version: m.version } });
-    } catch (err) {
-      if (err instanceof UnknownModelError) return c.json(apiError('not_found', err.message), 404);
-      return c.json(apiError('activation_failed', (err as Error).message), 422);
-    }
-  });
+  addModelRoutes(app, { registry: o.registry, activations: o.activations, apiKeys: keys });
   app.get('/v1/decisions/:alertId', requireScope(keys, 'score'), async (c) => {
     if (!o.decisions) return c.json(apiError('not_configured', 'this server keeps no decision store'), 404);
     const record = await o.decisions.getDecision(c.req.param('alertId'));

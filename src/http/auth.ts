@@ -35,12 +35,21 @@ export function findKey(keys: readonly ApiKey[], presented: string): ApiKey | un
   return found;
 }
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The key that authenticated the request; unset when the server runs without keys. */
+    apiKey?: ApiKey;
+  }
+}
+
 /**
- * Require a key with `scope` (from `Authorization: Bearer …` or `X-API-Key`). No key or an unknown
- * key is 401; a known key without the scope is 403. With no keys configured every request passes:
- * the server then listens on loopback only (see serve).
+ * Require a key with `scope`, or with any of several scopes (from `Authorization: Bearer …` or
+ * `X-API-Key`). No key or an unknown key is 401; a known key without the scope is 403. The key is
+ * left in the context as `apiKey`, so handlers can name who acted. With no keys configured every
+ * request passes: the server then listens on loopback only (see serve).
  */
-export function requireScope(keys: readonly ApiKey[], scope: Scope): MiddlewareHandler {
+export function requireScope(keys: readonly ApiKey[], scope: Scope | readonly Scope[]): MiddlewareHandler {
+  const scopes: readonly Scope[] = typeof scope === 'string' ? [scope] : scope;
   return async function requireScopeMiddleware(c, next) {
     if (keys.length === 0) return next();
     const header = c.req.header('authorization');
@@ -50,7 +59,10 @@ export function requireScope(keys: readonly ApiKey[], scope: Scope): MiddlewareH
       c.header('WWW-Authenticate', 'Bearer realm="winnow"');
       return c.json(apiError('unauthorized', presented ? 'unknown API key' : 'missing API key (Authorization: Bearer <key>)'), 401);
     }
-    if (!key.scopes.includes(scope)) return c.json(apiError('forbidden', `key '${key.name}' lacks the '${scope}' scope`), 403);
+    if (!scopes.some((s) => key.scopes.includes(s))) {
+      return c.json(apiError('forbidden', `key '${key.name}' lacks the ${scopes.map((s) => `'${s}'`).join(' or ')} scope`), 403);
+    }
+    c.set('apiKey', key);
     return next();
   };
 }

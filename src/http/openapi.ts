@@ -1,7 +1,9 @@
 /** @module The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 import { z } from 'zod';
 import { type AlertLimits, alertSchema } from '../serving/alert-schema.ts';
-import { errorBodySchema, modelsResponseSchema, scoreResponseSchema } from './response-schemas.ts';
+import { MAX_HISTORY_LIMIT } from '../store/activation-log.ts';
+import { noteBodySchema as noteBody } from './model-routes.ts';
+import { activationResponseSchema, activationsResponseSchema, errorBodySchema, modelsResponseSchema, scoreResponseSchema } from './response-schemas.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = (description: string) => ({ description, content: json(errorBodySchema) });
@@ -35,7 +37,41 @@ export function openApiDocument(limits: AlertLimits) {
         post: {
           summary: 'Load, probe and swap in another bundle (admin)', security: secured,
           parameters: ['name', 'version'].map((n) => ({ name: n, in: 'path', required: true, schema: { type: 'string' } })),
-          responses: { 200: { description: 'now active' }, 404: error('no such bundle'), 422: error('the bundle failed to load or probe; the old one keeps serving') },
+          requestBody: { required: false, content: json(noteBody) },
+          responses: {
+            200: { description: 'now active here; with a store, recorded in the activation log, which every replica follows', content: json(activationResponseSchema) },
+            400: error('the body is not {"note": "…"}'),
+            404: error('no such bundle'),
+            422: error('the bundle failed to load or probe; the old one keeps serving and nothing is recorded'),
+            413: error('the body is over 16 KB'),
+            503: error('the activation log could not be written; nothing changed'),
+          },
+        },
+      },
+      '/v1/models/rollback': {
+        post: {
+          summary: 'Return every replica to the model active before the current one (admin)', security: secured,
+          description: 'Goes to the `from` of the newest activation-log entry, so a second rollback undoes the first.',
+          requestBody: { required: false, content: json(noteBody) },
+          responses: {
+            200: { description: 'rolled back here and recorded; other replicas follow within their poll interval', content: json(activationResponseSchema) },
+            404: error('this server keeps no activation log'),
+            409: error('nothing to roll back to, or the log changed meanwhile'),
+            413: error('the body is over 16 KB'),
+            422: error('the previous bundle no longer loads; nothing is recorded'),
+            503: error('the activation log could not be read or written; nothing changed'),
+          },
+        },
+      },
+      '/v1/models/activations': {
+        get: {
+          summary: 'The activation log, newest first (score or admin scope)', security: secured,
+          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_HISTORY_LIMIT, default: 50 } }],
+          responses: {
+            200: { description: 'entries and the model this replica serves', content: json(activationsResponseSchema) },
+            400: error('limit is not a whole number in range'),
+            404: error('this server keeps no activation log'),
+          },
         },
       },
       '/v1/decisions/{alertId}': {

@@ -1,5 +1,6 @@
 /** @module zod schemas of what the API returns: the source of /openapi.json and of the response tests. */
 import { z } from 'zod';
+import { activationEntrySchema } from '../store/activation-log.ts';
 
 export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), path: z.string().optional() }),
@@ -25,3 +26,14 @@ export const alertResultSchema = z.object({
 
 export const scoreResponseSchema = z.object({ model: modelRef, results: z.array(alertResultSchema) });
 export const modelsResponseSchema = z.object({ models: z.array(z.object({ name: z.string(), version: z.string(), active: z.boolean() })) });
+
+/** `POST /v1/models/{name}/{version}/activate` and `POST /v1/models/rollback`. */
+export const activationResponseSchema = z.object({
+  active: modelRef.describe('the model this replica now serves'),
+  activation: activationEntrySchema.nullable().describe('the entry recorded in the activation log; null when the server keeps no log'),
+});
+/** `GET /v1/models/activations`. */
+export const activationsResponseSchema = z.object({
+  active: modelRef.describe('the model this replica serves (it follows the newest entry within one poll interval)'),
+  activations: z.array(activationEntrySchema).describe('newest first'),
+});

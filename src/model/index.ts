@@ -7,6 +7,7 @@ export {
   evaluationMetricsSchema,
   referenceHistogramSchema,
   outcomeSchema,
+  weightedTotalsSchema,
   describeIssues,
   BUNDLE_FILES,
   MANIFEST_FORMAT_VERSION,
@@ -15,6 +16,7 @@ export {
   type ManifestDraft,
   type EvaluationMetrics,
   type ReferenceHistogram,
+  type WeightedTotals,
 } from './manifest.ts';
 export { renderModelCard } from './model-card.ts';
-export { evaluationMetrics, metricsFromEvaluation, recommendThresholds, type RecommendedThresholds } from './evaluation.ts';
+export { evaluationMetrics, metricsFromEvaluation, recommendThresholds, weightedTotals, type RecommendedThresholds } from './evaluation.ts';

@@ -20,6 +20,9 @@ const probability = z.number().min(0).max(1);
 const count = z.number().int().nonnegative();
 const timeRange = z.object({ from: z.string().min(1), to: z.string().min(1) });
 
+/** Sums of sample weights, for data whose rows stand for more than one alert each (see `winnow train --weight`). */
+export const weightedTotalsSchema = z.object({ rows: z.number().nonnegative(), positives: z.number().nonnegative() });
+
 /** Recall and FP reduction that one data set gets at a fixed threshold. */
 export const outcomeSchema = z.object({ recall: probability, fpReduction: probability });
 
@@ -39,6 +42,8 @@ export const evaluationMetricsSchema = z.looseObject({
   threshold99: probability,
   /** What this data set gets at the manifest's recommended thresholds (the honest out-of-time check). */
   atRecommended: z.object({ recall95: outcomeSchema, recall99: outcomeSchema }).optional(),
+  /** Present when every metric above is sample-weighted; `rows` and `positives` stay row counts. */
+  weighted: weightedTotalsSchema.optional(),
 });
 
 /**
@@ -75,6 +80,10 @@ const manifestObjectSchema = z.object({
     /** File name (not path) of the training data. */
     source: z.string().min(1),
     timeColumn: z.string().min(1).optional(),
+    /** Column of per-row sample weights the model was trained and measured with; absent = unweighted. */
+    weightColumn: z.string().min(1).optional(),
+    /** Weighted totals of the training rows, with `weightColumn`. */
+    weighted: weightedTotalsSchema.optional(),
     trainRange: timeRange.optional(),
     validRange: timeRange.optional(),
     holdoutRange: timeRange.optional(),
@@ -115,6 +124,8 @@ export const manifestSchema = manifestObjectSchema.superRefine((m, ctx) => {
 export type Manifest = z.infer<typeof manifestSchema>;
 /** Metrics of the model on one data set, as stored in the manifest. */
 export type EvaluationMetrics = z.infer<typeof evaluationMetricsSchema>;
+/** Sums of sample weights over rows and positives. */
+export type WeightedTotals = z.infer<typeof weightedTotalsSchema>;
 /** One feature's reference histogram. */
 export type ReferenceHistogram = z.infer<typeof referenceHistogramSchema>;
 

@@ -15,11 +15,16 @@ function metricsTable(m: Manifest['metrics']): string {
   const sets: Array<[string, EvaluationMetrics]> = [['Validation', m.validation]];
   if (m.holdout) sets.push(['Holdout (time-ordered)', m.holdout]);
   const line = (label: string, f: (e: EvaluationMetrics) => string) => [label, ...sets.map(([, e]) => f(e))];
+  // Only weighted sets get the row: a card of an unweighted model reads as it always did.
+  const weighted = sets.some(([, e]) => e.weighted)
+    ? [line('Sample-weighted alerts, positives (base rate)', (e) => (e.weighted ? `${num(e.weighted.rows, 1)}, ${num(e.weighted.positives, 1)} (${pct(e.weighted.positives / e.weighted.rows)})` : '—'))]
+    : [];
   return table(
     ['Metric', ...sets.map(([name]) => name)],
     [
       line('Rows', (e) => String(e.rows)),
       line('Positives (base rate)', (e) => `${e.positives} (${pct(e.rows > 0 ? e.positives / e.rows : undefined)})`),
+      ...weighted,
       line('ROC AUC', (e) => num(e.auc)),
       line('PR AUC (average precision)', (e) => num(e.prAuc)),
       line('Brier score', (e) => num(e.brier)),
@@ -58,6 +63,10 @@ function trainingSummary(t: Manifest['training']): string {
     `- Rows: ${t.rows}, of which ${t.positives} true positives (base rate ${pct(t.baseRate)})`,
   ];
   if (t.timeColumn) lines.push(`- Time column: \`${t.timeColumn}\` (train on the past, evaluate on the future)`);
+  if (t.weightColumn) {
+    const w = t.weighted ? `: the rows stand for ${num(t.weighted.rows, 1)} alerts, ${num(t.weighted.positives, 1)} true positives (base rate ${pct(t.weighted.positives / t.weighted.rows)})` : '';
+    lines.push(`- Sample weights: column \`${t.weightColumn}\`, used in training and in every metric and threshold below${w}`);
+  }
   if (t.trainRange) lines.push(`- Training period: ${t.trainRange.from} to ${t.trainRange.to}`);
   if (t.validRange) lines.push(`- Validation period: ${t.validRange.from} to ${t.validRange.to}`);
   if (t.holdoutRange) lines.push(`- Holdout period: ${t.holdoutRange.from} to ${t.holdoutRange.to}`);
@@ -69,7 +78,8 @@ function reproduceNote(m: Manifest): string {
   const t = m.training;
   if (!t.split || typeof t.labelColumn !== 'string') return '';
   const data = typeof t.dataPath === 'string' ? t.dataPath : t.source;
-  return ` To recompute them from the training file: \`winnow evaluate --model models/${m.name}/${m.version} --data ${data} --label ${t.labelColumn} --holdout\`.`;
+  const weight = typeof t.weightColumn === 'string' ? ` --weight ${t.weightColumn}` : '';
+  return ` To recompute them from the training file: \`winnow evaluate --model models/${m.name}/${m.version} --data ${data} --label ${t.labelColumn}${weight} --holdout\`.`;
 }
 
 /** Markdown model card for compliance readers: use, data, parameters, metrics, thresholds, caveats and hashes. */

@@ -30,6 +30,28 @@ export function readLabels(table: ColumnTable, column: string): Float32Array {
   return out;
 }
 
+/**
+ * Sample weights as float32, as the trainer takes them: finite numbers >= 0 (numeric text too). A
+ * row without a label may leave its weight empty (NaN here), since it is left out anyway.
+ */
+export function readWeights(table: ColumnTable, column: string, labels: Float32Array): Float32Array {
+  const values = table.columns[columnIndex(table, column, 'weight')];
+  const out = new Float32Array(table.rowCount);
+  for (let r = 0; r < table.rowCount; r++) {
+    const v = values[r];
+    const empty = v === null || v === undefined || v === '';
+    // fround: a weight float32 cannot hold (1e39) would reach the trainer as Infinity.
+    const w = Math.fround(typeof v === 'number' ? v : typeof v === 'string' && !empty && v.trim() !== '' ? Number(v) : NaN);
+    if (w >= 0 && w < Infinity) out[r] = w;
+    else if (empty && labels[r] !== labels[r]) out[r] = NaN;
+    else {
+      const got = empty ? 'an empty cell' : typeof v === 'number' ? String(v) : JSON.stringify(v);
+      throw new Error(`${cellRef(table, r, column)}: weight must be a finite number >= 0, got ${got}`);
+    }
+  }
+  return out;
+}
+
 /** Times in epoch milliseconds from ISO-8601 text or epoch numbers (seconds below 1e11, else milliseconds). */
 export function readTimes(table: ColumnTable, column: string): Float64Array {
   const values = table.columns[columnIndex(table, column, 'time')];

@@ -18,6 +18,12 @@ export interface EvaluateBundleOptions {
   until?: string;
   /** Evaluate only the rows the training run held out (same file, same split). */
   holdout?: boolean;
+  /**
+   * Column of per-row sample weights: every metric, and the outcome at the recommended thresholds,
+   * is weighted. With `holdout` it defaults to the column the model was trained with, so the
+   * manifest's holdout metrics are reproduced as recorded.
+   */
+  weightColumn?: string;
 }
 
 export interface EvaluateBundleResult {
@@ -26,6 +32,8 @@ export interface EvaluateBundleResult {
   /** Labelled rows in the file, and how many of them were evaluated. */
   labelledRows: number;
   evaluatedRows: number;
+  /** The weight column the metrics were weighted by, if any. */
+  weightColumn?: string;
 }
 
 /** Evaluate a bundle on a labelled file; metrics include the outcome at the bundle's recommended thresholds. */
@@ -34,8 +42,9 @@ export async function evaluateBundle(o: EvaluateBundleOptions): Promise<Evaluate
   const timeColumn = o.timeColumn ?? (manifest.training.timeColumn as string | undefined);
   const needsTime = o.holdout || o.since || o.until;
   if (needsTime && !timeColumn && !o.holdout) throw new Error('--since/--until need a time column: give --time-column');
+  const weightColumn = o.weightColumn ?? (o.holdout ? manifest.training.weightColumn : undefined);
   const table = await readTable(o.data);
-  const data = encodeLabelled(table, manifest.featureSpec, o.label, needsTime ? timeColumn : undefined);
+  const data = encodeLabelled(table, manifest.featureSpec, o.label, needsTime ? timeColumn : undefined, weightColumn);
   const labelled = labelledRows(data.labels);
   let rows = labelled;
   if (o.holdout) {
@@ -52,8 +61,8 @@ export async function evaluateBundle(o: EvaluateBundleOptions): Promise<Evaluate
   const scorer = await OnnxScorer.load(onnxBytes);
   try {
     const scores = await scorer.score(gatherRows(data.x, data.numFeatures, rows), rows.length);
-    const metrics = evaluationMetrics(gather(data.labels, rows), scores, manifest.thresholds);
-    return { manifest, metrics, labelledRows: labelled.length, evaluatedRows: rows.length };
+    const metrics = evaluationMetrics(gather(data.labels, rows), scores, manifest.thresholds, data.weights && gather(data.weights, rows));
+    return { manifest, metrics, labelledRows: labelled.length, evaluatedRows: rows.length, weightColumn };
   } finally {
     await scorer.release();
   }

@@ -3,15 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { encodeColumns, type FeatureSpec, inferFeatureSpec, parseFeatureSpec } from '../features/index.ts';
 import { readTable, type Table } from '../io/read-table.ts';
-import { readLabels, readTimes } from './columns.ts';
+import { readLabels, readTimes, readWeights } from './columns.ts';
 
-/** A data file encoded for a model: every row's features, its label (NaN = unlabelled) and time. */
+/** A data file encoded for a model: every row's features, its label (NaN = unlabelled), time and sample weight. */
 export interface EncodedTable {
   table: Table;
   x: Float32Array;
   numFeatures: number;
   labels: Float32Array;
   times?: Float64Array;
+  weights?: Float32Array;
 }
 
 /** Spec from a JSON file, or inferred from the table with the given columns excluded. */
@@ -28,14 +29,16 @@ export async function resolveSpec(table: Table, specPath: string | undefined, ex
   return inferFeatureSpec(table, { exclude: [...new Set(exclude)] });
 }
 
-/** Encode a table with `spec`, reading labels from `labelColumn` and times from `timeColumn` if given. */
-export function encodeLabelled(table: Table, spec: FeatureSpec, labelColumn: string, timeColumn?: string): EncodedTable {
+/** Encode a table with `spec`, reading labels from `labelColumn`, and times and weights from their columns if given. */
+export function encodeLabelled(table: Table, spec: FeatureSpec, labelColumn: string, timeColumn?: string, weightColumn?: string): EncodedTable {
+  const labels = readLabels(table, labelColumn);
   return {
     table,
     x: encodeColumns(table, spec),
     numFeatures: spec.features.length,
-    labels: readLabels(table, labelColumn),
+    labels,
     times: timeColumn ? readTimes(table, timeColumn) : undefined,
+    weights: weightColumn ? readWeights(table, weightColumn, labels) : undefined,
   };
 }
 

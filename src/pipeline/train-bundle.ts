@@ -1,16 +1,16 @@
 /** @module The `train` use case: labelled alerts → time-ordered split → GBDT → ONNX → validated bundle. */
 import { basename, dirname, resolve } from 'node:path';
 import { specHash } from '../features/index.ts';
-import { train, type TrainProgress } from '../gbdt/train.ts';
+import { train, type TrainingSet, type TrainProgress } from '../gbdt/train.ts';
 import { parseTrainParams, type TrainParamsInput } from '../gbdt/params.ts';
 import { type Manifest, writeBundle } from '../model/index.ts';
-import { evaluationMetrics, recommendThresholds } from '../model/evaluation.ts';
+import { evaluationMetrics, recommendThresholds, weightedTotals } from '../model/evaluation.ts';
 import { LABEL_OUTPUT, OPSETS, PROBABILITY_OUTPUT, treeEnsembleToOnnx } from '../onnx/tree-ensemble-to-onnx.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
 import { leafCount, treeDepth } from '../trees/tree-ensemble.ts';
 import { columnIndex, gather, gatherRows } from './columns.ts';
 import { readTable } from '../io/read-table.ts';
-import { encodeLabelled, labelledRows, resolveSpec, sourceName } from './load-labelled.ts';
+import { type EncodedTable, encodeLabelled, labelledRows, resolveSpec, sourceName } from './load-labelled.ts';
 import { type SplitFractions, timeOrderedSplit } from './split.ts';
 
 export interface TrainBundleOptions {
@@ -19,6 +19,11 @@ export interface TrainBundleOptions {
   out: string;
   exclude?: string[];
   timeColumn?: string;
+  /**
+   * Column of per-row sample weights (finite, >= 0; e.g. 1/r for below-the-line samples taken at
+   * rate r). Not a feature; it weighs training and every validation and holdout metric, thresholds included.
+   */
+  weightColumn?: string;
   /** A separate validation file; then the data file gives only train and holdout rows. */
   valid?: string;
   /** A feature spec JSON file; inferred from the data when absent. */
@@ -48,31 +53,38 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
   const table = await readTable(o.data);
   columnIndex(table, o.label, 'label');
   if (o.timeColumn) columnIndex(table, o.timeColumn, 'time');
+  if (o.weightColumn) columnIndex(table, o.weightColumn, 'weight');
   log(`read ${table.rowCount} rows × ${table.names.length} columns from ${o.data}`);
-  const exclude = [o.label, ...(o.timeColumn ? [o.timeColumn] : []), ...(o.exclude ?? [])];
+  const exclude = [o.label, ...[o.timeColumn, o.weightColumn].filter((c) => c !== undefined), ...(o.exclude ?? [])];
   const { spec, report } = await resolveSpec(table, o.spec, exclude);
   for (const line of report) log(`  ${line}`);
   log(`feature spec: ${spec.features.length} features (${specHash(spec).slice(0, 19)}…)`);
+  // A weight records how an alert was sampled, so a model that read it would learn the old policy.
+  const leak = o.weightColumn === undefined ? undefined : spec.features.find((f) => f.source === o.weightColumn);
+  if (leak) throw new Error(`${o.spec ?? 'feature spec'}: feature '${leak.name}' reads the weight column '${o.weightColumn}'; a weight cannot also be a feature`);
 
-  const data = encodeLabelled(table, spec, o.label, o.timeColumn);
+  const data = encodeLabelled(table, spec, o.label, o.timeColumn, o.weightColumn);
   const labelled = labelledRows(data.labels);
   if (labelled.length < table.rowCount) log(`left out ${table.rowCount - labelled.length} rows without a label`);
   if (!o.timeColumn) log('no --time-column: taking file order as time order for the split');
   const fractions = { holdout: o.fractions?.holdout ?? 0.2, valid: o.valid ? 0 : (o.fractions?.valid ?? 0.15) };
   const split = timeOrderedSplit(labelled, data.times, fractions);
   const nf = data.numFeatures;
-  const part = (rows: Int32Array) => ({ x: gatherRows(data.x, nf, rows), labels: gather(data.labels, rows), numRows: rows.length, numFeatures: nf });
-  const trainSet = part(split.train);
-  let validSet = part(split.valid);
+  const part = (d: EncodedTable, rows: Int32Array): TrainingSet => ({
+    x: gatherRows(d.x, nf, rows), labels: gather(d.labels, rows), numRows: rows.length, numFeatures: nf, weights: d.weights && gather(d.weights, rows),
+  });
+  const trainSet = part(data, split.train);
+  let validSet = part(data, split.valid);
   if (o.valid) {
     const vt = await readTable(o.valid);
-    const v = encodeLabelled(vt, spec, o.label);
-    const rows = labelledRows(v.labels);
-    validSet = { x: gatherRows(v.x, nf, rows), labels: gather(v.labels, rows), numRows: rows.length, numFeatures: nf };
+    const v = encodeLabelled(vt, spec, o.label, undefined, o.weightColumn);
+    validSet = part(v, labelledRows(v.labels));
   }
-  const holdoutSet = part(split.holdout);
+  const holdoutSet = part(data, split.holdout);
   if (validSet.numRows === 0) throw new Error('no validation rows: give --valid FILE or a validation fraction above 0');
   log(`split${o.timeColumn ? ` by ${o.timeColumn}` : ''}: ${trainSet.numRows} train, ${validSet.numRows} validation${o.valid ? ` (${o.valid})` : ''}, ${holdoutSet.numRows} holdout rows`);
+  const trainWeights = trainSet.weights && weightedTotals(trainSet.labels, trainSet.weights);
+  if (trainWeights) log(`weights from '${o.weightColumn}': the ${trainSet.numRows} training rows stand for ${trainWeights.rows.toFixed(1)} alerts, ${trainWeights.positives.toFixed(1)} of them true positives`);
 
   const result = await train(trainSet, params, { valid: validSet, onProgress: o.onProgress });
   log(`trained ${result.treesKept} trees${result.stoppedEarly ? ` (early stopping after ${result.history.length})` : ''} in ${((result.timings.binningMs + result.timings.boostingMs) / 1000).toFixed(1)}s on ${result.timings.threads} thread(s)`);
@@ -82,10 +94,10 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
   const scorer = await OnnxScorer.load(onnxBytes);
   try {
     const validScores = await scorer.score(validSet.x, validSet.numRows);
-    const validation = evaluationMetrics(validSet.labels, validScores);
+    const validation = evaluationMetrics(validSet.labels, validScores, undefined, validSet.weights);
     const thresholds = recommendThresholds(validation);
     const holdout = holdoutSet.numRows > 0
-      ? evaluationMetrics(holdoutSet.labels, await scorer.score(holdoutSet.x, holdoutSet.numRows), thresholds)
+      ? evaluationMetrics(holdoutSet.labels, await scorer.score(holdoutSet.x, holdoutSet.numRows), thresholds, holdoutSet.weights)
       : undefined;
     const positives = trainSet.labels.reduce((a, b) => a + b, 0);
     const range = (rows: Int32Array) => {
@@ -107,7 +119,8 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
           rows: trainSet.numRows, positives, baseRate: positives / trainSet.numRows, source: sourceName(o.data),
           // The path as the user gave it, so the card's reproduce command can be pasted as is.
           dataPath: o.data,
-          timeColumn: o.timeColumn, labelColumn: o.label, trainRange: range(split.train), validRange: o.valid ? undefined : range(split.valid),
+          timeColumn: o.timeColumn, labelColumn: o.label, weightColumn: o.weightColumn, weighted: trainWeights,
+          trainRange: range(split.train), validRange: o.valid ? undefined : range(split.valid),
           holdoutRange: range(split.holdout), validationSource: o.valid ? sourceName(o.valid) : undefined,
           validRows: validSet.numRows, holdoutRows: holdoutSet.numRows, treesGrown: result.history.length,
           // Kept so `winnow evaluate --holdout` can redo exactly this split.

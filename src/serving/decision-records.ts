@@ -8,10 +8,11 @@ import type { AlertResult } from './score-alerts.ts';
  * malformed alert's review decision is on record; an unscored alert has no features and band
  * `unscored`.
  */
-export function decisionRecords(results: readonly AlertResult[], model: LoadedModel, requestId: string, decidedAt = new Date().toISOString()): DecisionRecordInput[] {
+export function decisionRecords(results: readonly AlertResult[], model: LoadedModel, requestId: string): DecisionRecordInput[] {
   return results.map((r) => ({
     alertId: r.id ?? `${requestId}#${r.index}`,
-    decidedAt,
+    // The instant the batch was scored, which entity-history features were computed "before".
+    decidedAt: r.scoredAt,
     ruleId: r.ruleId ?? 'unknown',
     segment: r.segment,
     entityId: r.entityId,

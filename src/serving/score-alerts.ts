@@ -5,6 +5,7 @@
  */
 import { encodeRecord, FeatureError } from '../features/index.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
+import { type EntityHistory, historyAttributes, readsHistory } from '../feedback/entity-history.ts';
 import { checkAlert } from './alert-check.ts';
 import { type Alert, type AlertLimits, recordOf } from './alert-schema.ts';
 
@@ -43,12 +44,19 @@ export interface AlertResult extends Verdict {
   ruleId: string | null;
   segment?: string;
   entityId?: string;
+  /** When the batch was scored: the decision time, and the "before" of entity-history features. */
+  scoredAt: string;
 }
+
+/** Entity-history features of these entities as known strictly before `t`. */
+export type HistorySource = (entityIds: string[], t: string) => Promise<Map<string, EntityHistory>>;
 
 export interface ScoreOptions {
   limits: AlertLimits;
   /** Give up on ONNX Runtime after this long and fail open (ms). */
   timeoutMs: number;
+  /** Needed only by models whose spec reads entity-history columns; without it they read as missing. */
+  history?: HistorySource;
 }
 
 /** Score a batch of raw alerts with `model` and decide each under `policy`. Never throws for bad alerts. */
@@ -56,13 +64,15 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
   const spec = model.manifest.featureSpec;
   const nf = spec.features.length;
   const modelRef = { name: model.name, version: model.version };
+  const scoredAt = new Date().toISOString();
   const results: AlertResult[] = new Array(items.length);
   const pending: { index: number; alert: Alert; features: Float32Array }[] = [];
   const x = new Float32Array(items.length * nf);
   const unscored = (index: number, id: string | null, a: Alert | null, path: string, message: string, degraded: boolean): AlertResult => ({
     id, index, score: null, rank: null, ...policy.failOpen(id ?? `#${index}`), degraded, model: modelRef,
-    error: { path, message }, features: null, ruleId: a?.ruleId ?? null, segment: a?.segment, entityId: a?.entityId,
+    error: { path, message }, features: null, ruleId: a?.ruleId ?? null, segment: a?.segment, entityId: a?.entityId, scoredAt,
   });
+  const history = await historyFor(model, items, scoredAt, o.history);
   items.forEach((item, index) => {
     const parsed = checkAlert(item, o.limits);
     if (!parsed.ok) {
@@ -74,7 +84,10 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
     const a = parsed.alert;
     const row = x.subarray(pending.length * nf, (pending.length + 1) * nf);
     try {
-      encodeRecord(recordOf(a), spec, row);
+      const record = recordOf(a);
+      // Computed by winnow from its own store, so it overrides any attribute of the same name.
+      if (history) Object.assign(record, historyAttributes(a.entityId === undefined ? undefined : history.get(a.entityId)));
+      encodeRecord(record, spec, row);
     } catch (err) {
       if (!(err instanceof FeatureError)) throw err;
       results[index] = unscored(index, a.id, a, `alerts.${index}.attributes.${err.source}`, err.problem, false);
@@ -96,12 +109,32 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
         results[index] = {
           id: alert.id, index, score, rank: r + 1,
           ...policy.decide({ alertId: alert.id, ruleId: alert.ruleId, segment: alert.segment, score }),
-          degraded: false, model: modelRef, features, ruleId: alert.ruleId, segment: alert.segment, entityId: alert.entityId,
+          degraded: false, model: modelRef, features, ruleId: alert.ruleId, segment: alert.segment, entityId: alert.entityId, scoredAt,
         };
       });
     }
   }
   return results;
+}
+
+/**
+ * Entity histories for the batch, when the model reads them; undefined otherwise (no store round
+ * trip for models that do not). A failed lookup fails open like a model error would: thrown here,
+ * it reaches the route's error handler, so it is turned into missing values instead.
+ */
+async function historyFor(model: LoadedModel, items: unknown[], t: string, source: HistorySource | undefined): Promise<Map<string, EntityHistory> | undefined> {
+  if (!readsHistory(model.manifest.featureSpec.features.map((f) => f.source))) return undefined;
+  const ids = new Set<string>();
+  for (const item of items) {
+    const id = (item as { entityId?: unknown } | null)?.entityId;
+    if (typeof id === 'string') ids.add(id);
+  }
+  if (!source || ids.size === 0) return new Map();
+  try {
+    return await source([...ids], t);
+  } catch {
+    return new Map();
+  }
 }
 
 type Scores = { ok: true; values: Float32Array } | { ok: false; why: string };

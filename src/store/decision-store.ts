@@ -1,6 +1,7 @@
 /** @module The decision store interface the HTTP layer and the exporter depend on; backends implement it. */
 import type { DecisionRecord, DecisionRecordInput } from './decision-record.ts';
 import type { FeedbackInput, FeedbackOutcome, StoredFeedback } from './feedback-record.ts';
+import type { PriorActivity } from './feedback-queries.ts';
 
 /**
  * Re-scoring semantics: records are append-only. Every write of a distinct record adds a row
@@ -34,6 +35,8 @@ export interface DecisionStore {
   getFeedbackHistory(alertId: string): Promise<StoredFeedback[]>;
   /** Feedback in commit order, for export; page with `afterSeq` set to the last seq returned. */
   listFeedback(options: { afterSeq?: number; limit: number }): Promise<StoredFeedback[]>;
+  /** Prior decisions and known feedback of these entities strictly before `t`, for entity-history features. */
+  priorActivity(entityIds: readonly string[], t: string): Promise<PriorActivity>;
   /** Cheap round trip to the database, for readiness. */
   health(): Promise<StoreHealth>;
   /** Releases connections; the store is unusable afterwards. */

@@ -8,7 +8,7 @@ import { MAX_LIST_LIMIT } from './decision-store.ts';
 import type { DecisionStore, ListDecisionsOptions, StoreHealth, StoredDecision, WriteResult } from './decision-store.ts';
 import { fromRow, toRow } from './decision-table.ts';
 import type { FeedbackInput, FeedbackOutcome, StoredFeedback } from './feedback-record.ts';
-import { feedbackHistory, listFeedback, writeFeedback } from './feedback-queries.ts';
+import { feedbackHistory, listFeedback, type PriorActivity, priorActivity, writeFeedback } from './feedback-queries.ts';
 import type { StoreDatabase } from './decision-table.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import type { StoreDialect } from './migrations/index.ts';
@@ -114,6 +114,11 @@ export class KyselyDecisionStore implements DecisionStore {
   async listFeedback(options: { afterSeq?: number; limit: number }): Promise<StoredFeedback[]> {
     this.#assertOpen();
     return listFeedback(this.#db, { afterSeq: options.afterSeq, limit: Math.min(Math.max(1, Math.trunc(options.limit)), MAX_LIST_LIMIT) });
+  }
+
+  async priorActivity(entityIds: readonly string[], t: string): Promise<PriorActivity> {
+    this.#assertOpen();
+    return priorActivity(this.#db, entityIds, t);
   }
 
   async health(): Promise<StoreHealth> {

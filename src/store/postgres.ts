@@ -18,6 +18,11 @@ export interface PostgresStoreOptions {
  * its WAL record is flushed, so a resolved `writeDecisions` survives a server crash.
  */
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): KyselyDecisionStore {
+  return new KyselyDecisionStore(openPostgresDb(url, options), 'postgres');
+}
+
+/** A Kysely instance over a connection pool to `url`; the decision store and the activation log each keep their own. */
+export function openPostgresDb(url: string, options: PostgresStoreOptions = {}): Kysely<StoreDatabase> {
   const { maxConnections = 4, connectionTimeoutMs = 5_000 } = options;
   const pool = new pg.Pool({
     connectionString: url,
@@ -26,8 +31,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     connectionTimeoutMillis: connectionTimeoutMs,
   });
   // An idle client losing its connection emits 'error' on the pool; unhandled, that kills the
-  // process. The next query fails and is retried by the writer, so this only needs swallowing.
+  // process. The next query fails and is retried by its caller, so this only needs swallowing.
   pool.on('error', () => {});
-  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
-  return new KyselyDecisionStore(db, 'postgres');
+  return new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -22,18 +22,26 @@ export interface SqliteStoreOptions {
  * hot path batches records (batching-writer.ts) instead of committing one alert at a time.
  */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): KyselyDecisionStore {
+  return new KyselyDecisionStore(openSqliteDb(path, options), 'sqlite');
+}
+
+/**
+ * A Kysely instance over a SQLite file with the durable settings above; the decision store and
+ * the activation log each open their own connection to the same file this way.
+ */
+export function openSqliteDb(path: string, options: SqliteStoreOptions = {}): Kysely<StoreDatabase> {
   const { busyTimeoutMs = 5_000 } = options;
   if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const database = new Database(path);
   try {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = FULL');
-    // The CLI may read or export while the server writes: wait for the lock instead of failing.
+    // Other connections (the CLI, the activation log, another process) write to the same file:
+    // wait for their lock instead of failing.
     database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
   } catch (error) {
     database.close();
     throw error;
   }
-  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
-  return new KyselyDecisionStore(db, 'sqlite');
+  return new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
 }

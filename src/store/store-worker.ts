@@ -8,7 +8,7 @@ import { openSqliteStore } from './sqlite.ts';
 
 export interface StoreCall {
   id: number;
-  method: 'init' | 'writeDecisions' | 'getDecision' | 'getDecisionHistory' | 'listDecisions' | 'writeFeedback' | 'getFeedbackHistory' | 'listFeedback' | 'health' | 'close';
+  method: 'init' | 'writeDecisions' | 'getDecision' | 'getDecisionHistory' | 'listDecisions' | 'writeFeedback' | 'getFeedbackHistory' | 'listFeedback' | 'priorActivity' | 'health' | 'close';
   args: unknown[];
 }
 

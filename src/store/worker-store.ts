@@ -57,6 +57,7 @@ export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore>
     writeFeedback: (items, receivedAt) => call('writeFeedback', items, receivedAt),
     getFeedbackHistory: (alertId) => call('getFeedbackHistory', alertId),
     listFeedback: (options) => call('listFeedback', options),
+    priorActivity: (entityIds, t) => call('priorActivity', entityIds, t),
     health: async () => (closed ? { ok: false, error: 'decision store is closed' } : failure ? { ok: false, error: failure.message } : call('health')),
     async close() {
       if (closed) return;

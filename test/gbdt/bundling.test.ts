@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bundleRows, planBundles } from '../../src/gbdt/bundling.ts';
-import { accumulateHistogram, decodeHistogram, FEATURE_STRIDE, packedHistogramSize, rowStride } from '../../src/gbdt/histogram.ts';
+import { accumulateHistogram, BINS, decodeHistogram, decodeRowCounts, FEATURE_STRIDE, packedHistogramSize, rowStride } from '../../src/gbdt/histogram.ts';
 import { PACK_SHIFT } from '../../src/gbdt/quantize.ts';
 
 describe('feature bundling', () => {
@@ -14,7 +14,7 @@ describe('feature bundling', () => {
     expect(b.members[b.column[0]]).toEqual([0]);
   });
 
-  it('recovers every feature histogram exactly from bundled histograms', () => {
+  it('recovers every feature histogram and row count exactly from bundled histograms', () => {
     const arb = fc.record({
       sizes: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 9 }),
       rows: fc.integer({ min: 1, max: 60 }),
@@ -39,17 +39,22 @@ describe('feature bundling', () => {
       const bundles = planBundles(valueBins);
       const codeStride = rowStride(bundles.numColumns);
       const codes = bundleRows(bins, rows, stride, bundles, new Uint8Array(rows * codeStride), codeStride);
-      const hist = new Float64Array(packedHistogramSize(bundles.numColumns));
-      accumulateHistogram({ bins: codes, numColumns: bundles.numColumns, packed, rowIndex: Uint32Array.from({ length: rows }, (_, i) => i) }, 0, rows, hist);
+      const hist = new Float64Array(packedHistogramSize(bundles.numColumns, true));
+      const rowIndex = Uint32Array.from({ length: rows }, (_, i) => i);
+      accumulateHistogram({ bins: codes, numColumns: bundles.numColumns, packed, rowIndex, countRows: true }, 0, rows, hist);
       const out = new Float64Array(nf * FEATURE_STRIDE);
       decodeHistogram(hist, valueBins, bundles, { grad: 1, hess: 1 }, out);
+      const counts = new Float64Array(nf * BINS);
+      decodeRowCounts(hist, valueBins, bundles, counts);
       for (let f = 0; f < nf; f++) {
         for (let b = 0; b <= sizes[f]; b++) {
           let eg = 0;
           let eh = 0;
-          for (let r = 0; r < rows; r++) if (bins[r * stride + f] === b) { eg += g[r]; eh += h[r]; }
+          let ec = 0;
+          for (let r = 0; r < rows; r++) if (bins[r * stride + f] === b) { eg += g[r]; eh += h[r]; ec++; }
           expect(out[f * FEATURE_STRIDE + 2 * b]).toBe(eg);
           expect(out[f * FEATURE_STRIDE + 2 * b + 1]).toBe(eh);
+          expect(counts[f * BINS + b]).toBe(ec);
         }
       }
     }));

@@ -14,14 +14,21 @@ function mixed(n: number, seed: number): TrainingSet {
   });
 }
 
+/** Feedback-loop weights: most rows 1, a below-the-line sample 50 (1/r for r = 2%), a few 0. */
+function sampleWeights(n: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => (i % 37 === 0 ? 50 : i % 101 === 0 ? 0 : 1));
+}
 
 describe('the two growth engines', () => {
   it.each([
-    ['plain', {}],
-    ['row and column sampling', { subsample: 0.7, colsample: 0.6 }],
-    ['class weighting and shallow trees', { scalePosWeight: 5, maxDepth: 3, maxLeaves: 8 }],
-  ])('grow bit-identical models for depth-bound trees (%s)', async (_name, extra) => {
+    ['plain', {}, false],
+    ['row and column sampling', { subsample: 0.7, colsample: 0.6 }, false],
+    ['class weighting and shallow trees', { scalePosWeight: 5, maxDepth: 3, maxLeaves: 8 }, false],
+    ['sample weights', {}, true],
+    ['sample weights, sampling and class weighting', { subsample: 0.7, colsample: 0.6, scalePosWeight: 3, minDataInLeaf: 30 }, true],
+  ])('grow bit-identical models for depth-bound trees (%s)', async (_name, extra, weighted) => {
     const data = mixed(6000, 21);
+    if (weighted) data.weights = sampleWeights(data.numRows);
     const params = { numTrees: 25, earlyStoppingRounds: 0, minDataInLeaf: 5, ...extra };
     const level = await train(data, { ...params, engine: 'levelwise' });
     const indexed = await train(data, { ...params, engine: 'indexed' });
@@ -43,9 +50,15 @@ describe('the two growth engines', () => {
     );
   });
 
-  it.each(['levelwise', 'indexed'] as const)('%s gives the same model on 1 and 2 threads', async (engine) => {
+  it.each([
+    ['levelwise', false],
+    ['indexed', false],
+    ['levelwise', true],
+    ['indexed', true],
+  ] as const)('%s gives the same model on 1 and 2 threads (sample weights: %s)', async (engine, weighted) => {
     // 70k × 30 cells is above the size at which a second thread is used.
     const data = table(70_000, 30, 24, (x, r) => (x[0] * x[1] + 0.2 * r() > 0.5 ? 1 : 0), (_f, r) => (r() < 0.1 ? NaN : r()));
+    if (weighted) data.weights = sampleWeights(data.numRows);
     const params = { numTrees: 4, earlyStoppingRounds: 0, subsample: 0.8, maxLeaves: engine === 'indexed' ? 40 : 64, engine };
     const one = await train(data, { ...params, threads: 1 });
     const two = await train(data, { ...params, threads: 2 });

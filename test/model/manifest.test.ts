@@ -81,4 +81,37 @@ describe('evaluation helpers', () => {
     const m = evaluationMetrics(labels, scores, { recall95: 0.6, recall99: 0.5 });
     expect(m.atRecommended).toEqual({ recall95: { recall: 0.75, fpReduction: 4 / 6 }, recall99: { recall: 1, fpReduction: 0.5 } });
   });
+
+  it('weigh every metric and the outcome at the recommended thresholds, and record the weighted totals', () => {
+    // The negative at .2 and the positive at .6 weigh 3: P = 6 (of which .6 is 3), N = 8.
+    const weights = [1, 1, 1, 1, 3, 1, 1, 1, 1, 3];
+    const m = evaluationMetrics(labels, scores, { recall95: 0.6, recall99: 0.5 }, weights);
+    expect(evaluationMetricsSchema.parse(m)).toEqual(m);
+    expect(m).toMatchObject({ rows: 10, positives: 4, weighted: { rows: 14, positives: 6 }, threshold95: 0.5, fpReduction95: 5 / 8 });
+    expect(m.atRecommended).toEqual({ recall95: { recall: 5 / 6, fpReduction: 6 / 8 }, recall99: { recall: 1, fpReduction: 5 / 8 } });
+    // All-ones weights give the unweighted numbers, plus totals equal to the counts.
+    const { weighted, ...ones } = evaluationMetrics(labels, scores, undefined, labels.map(() => 1));
+    expect(ones).toEqual(evaluationMetrics(labels, scores));
+    expect(weighted).toEqual({ rows: 10, positives: 4 });
+  });
+});
+
+describe('manifests with sample weights', () => {
+  it('record the weight column and weighted totals, and older manifests without them still parse', () => {
+    const weighted = sampleDraft();
+    Object.assign(weighted.training, { weightColumn: 'sample_weight', weighted: { rows: 24_000.5, positives: 310 } });
+    weighted.metrics.validation.weighted = { rows: 5000, positives: 70 };
+    const m = completeManifest(weighted, fakeOnnx(), 'manifest.json');
+    expect(m.training.weightColumn).toBe('sample_weight');
+    expect(m.metrics.validation.weighted).toEqual({ rows: 5000, positives: 70 });
+    const old = completeManifest(sampleDraft(), fakeOnnx(), 'manifest.json');
+    expect(old.training.weightColumn).toBeUndefined();
+    expect(old.metrics.holdout!.weighted).toBeUndefined();
+  });
+
+  it('refuse a negative weighted total', () => {
+    const bad = sampleDraft();
+    bad.metrics.validation.weighted = { rows: -1, positives: 0 };
+    expect(() => completeManifest(bad, fakeOnnx(), 'manifest.json')).toThrow(/metrics\.validation\.weighted\.rows/);
+  });
 });

@@ -67,6 +67,21 @@ describe('renderModelCard', () => {
     expect(card).not.toMatch(/undefined|NaN/);
   });
 
+  it('says when training and metrics are sample-weighted, and only then', () => {
+    const weighted = renderModelCard(
+      manifest((d) => {
+        Object.assign(d.training, { weightColumn: 'sample_weight', weighted: { rows: 60_000, positives: 600 }, split: { holdout: 0.2, valid: 0.15 }, labelColumn: 'label' });
+        d.metrics.validation.weighted = { rows: 12_000, positives: 120 };
+      }),
+    );
+    expect(weighted).toContain('- Sample weights: column `sample_weight`, used in training and in every metric and threshold below: the rows stand for 60000.0 alerts, 600.0 true positives (base rate 1.0%)');
+    expect(weighted).toContain('| Sample-weighted alerts, positives (base rate) | 12000.0, 120.0 (1.0%) | — |');
+    expect(weighted).toContain('--label label --weight sample_weight --holdout');
+    expect(weighted).not.toMatch(/undefined|NaN/);
+    expect(card).not.toContain('Sample weights');
+    expect(card).not.toContain('Sample-weighted');
+  });
+
   it('escapes pipes so a feature name cannot break a table', () => {
     const odd = renderModelCard(
       manifest((d) => {

@@ -17,6 +17,8 @@ Options:
   --since TIME         only rows at or after TIME (ISO-8601)
   --until TIME         only rows before TIME
   --time-column COL    time column for --since/--until (default: the model's)
+  --weight COL         per-row sample weight column (a number >= 0): every metric counts a row as
+                       that many alerts (default with --holdout: the model's training weight column)
   --json               print the metrics as JSON
 
 Example:
@@ -29,17 +31,19 @@ export const evaluateCommand: Command = {
   async run(argv) {
     const v = parseFlags(argv, {
       model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, holdout: { type: 'boolean' },
-      since: { type: 'string' }, until: { type: 'string' }, 'time-column': { type: 'string' }, json: { type: 'boolean' },
+      since: { type: 'string' }, until: { type: 'string' }, 'time-column': { type: 'string' }, weight: { type: 'string' }, json: { type: 'boolean' },
     });
     const res = await evaluateBundle({
       model: required(v, 'model'), data: required(v, 'data'), label: required(v, 'label'),
-      holdout: v.holdout, since: v.since, until: v.until, timeColumn: v['time-column'],
+      holdout: v.holdout, since: v.since, until: v.until, timeColumn: v['time-column'], weightColumn: v.weight,
     });
     const { name, version } = res.manifest;
     if (v.json) {
-      console.log(JSON.stringify({ model: { name, version }, data: v.data, evaluatedRows: res.evaluatedRows, metrics: res.metrics }, null, 2));
+      const weightColumn = res.weightColumn ? { weightColumn: res.weightColumn } : {};
+      console.log(JSON.stringify({ model: { name, version }, data: v.data, evaluatedRows: res.evaluatedRows, ...weightColumn, metrics: res.metrics }, null, 2));
     } else {
-      console.log(`model ${name}/${version} on ${v.data} (${res.evaluatedRows} of ${res.labelledRows} labelled rows)`);
+      const weighted = res.weightColumn ? `, weighted by '${res.weightColumn}'` : '';
+      console.log(`model ${name}/${version} on ${v.data} (${res.evaluatedRows} of ${res.labelledRows} labelled rows${weighted})`);
       console.log(formatMetrics('evaluation', res.metrics));
     }
     return 0;

@@ -1,6 +1,7 @@
 /** @module `winnow serve`: the scoring service over the active bundle in a models folder. */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../../http/app.ts';
@@ -8,10 +9,12 @@ import { ServiceMetrics } from '../../http/metrics.ts';
 import { type ApiKey, apiKeysSchema } from '../../http/auth.ts';
 import { startServer } from '../../http/server.ts';
 import { parsePolicy } from '../../policy/index.ts';
-import { ModelRegistry } from '../../registry/model-registry.ts';
+import { followActivations } from '../../registry/activation-follower.ts';
 import { decisionRecords } from '../../serving/decision-records.ts';
 import { policyForModels } from '../../serving/policy-decider.ts';
+import { storeHistory } from '../../serving/store-history.ts';
 import { BatchingWriter } from '../../store/batching-writer.ts';
+import { openActivationLog } from '../../store/open-activation-log.ts';
 import { openWorkerStore } from '../../store/worker-store.ts';
 import { type Command, integer, list, parseFlags, UsageError } from '../args.ts';
 
@@ -24,7 +27,11 @@ Options:
   --host HOST          interface to listen on (WINNOW_HOST, default 127.0.0.1)
   --port PORT          port (WINNOW_PORT, default 8080)
   --models DIR         model bundles folder (WINNOW_MODELS, default models)
-  --model NAME/VER     bundle to serve at start (default: latest version of "default")
+  --model NAME/VER     bundle to serve at start, whatever the activation log says (default: the
+                       log's active model, else the latest version of "default")
+  --poll-activations-ms MS
+                       how often to read the store's activation log and follow 'winnow promote' /
+                       'winnow rollback' (WINNOW_POLL_ACTIVATIONS_MS, default 2000)
   --policy FILE        policy JSON (WINNOW_POLICY); default: the bundle's recommended thresholds
   --never-suppress IDS comma-separated rule ids never auto-closed by the default policy
                        (WINNOW_NEVER_SUPPRESS, default scr_sanctions)
@@ -34,6 +41,8 @@ Options:
                        decision records held in memory while the store is slow or down; beyond
                        this /v1/score answers 503 with Retry-After (WINNOW_MAX_PENDING_RECORDS,
                        default 200000)
+  --positive LIST      dispositions counted as true risk in entity-history features; must match
+                       'winnow export --positive' (WINNOW_POSITIVE, default true_positive,sar_filed)
   --api-keys FILE      JSON list of {name, sha256, scopes} (WINNOW_API_KEYS); see 'winnow api-key'.
                        Without keys the service accepts every request, so it refuses to listen
                        on anything but loopback.
@@ -64,12 +73,14 @@ export const serveCommand: Command = {
     const v = parseFlags(argv, {
       host: { type: 'string' }, port: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' },
       policy: { type: 'string' }, 'never-suppress': { type: 'string' }, 'api-keys': { type: 'string' },
-      'data-dir': { type: 'string' }, database: { type: 'string' }, 'max-pending-records': { type: 'string' },
+      'data-dir': { type: 'string' }, database: { type: 'string' }, 'max-pending-records': { type: 'string' }, positive: { type: 'string' },
+      'poll-activations-ms': { type: 'string' },
     });
     const env = process.env;
     const host = v.host ?? env.WINNOW_HOST ?? '127.0.0.1';
     const port = integer({ port: v.port ?? env.WINNOW_PORT }, 'port', 8080);
     const maxPending = integer({ 'max-pending-records': v['max-pending-records'] ?? env.WINNOW_MAX_PENDING_RECORDS }, 'max-pending-records', 200_000, 1);
+    const pollActivationsMs = integer({ 'poll-activations-ms': v['poll-activations-ms'] ?? env.WINNOW_POLL_ACTIVATIONS_MS }, 'poll-activations-ms', 2000, 50);
     const keysPath = v['api-keys'] ?? env.WINNOW_API_KEYS;
     let apiKeys: ApiKey[] = [];
     if (keysPath) {
@@ -82,14 +93,20 @@ export const serveCommand: Command = {
     }
     const policyPath = v.policy ?? env.WINNOW_POLICY;
     const policy = policyPath ? parsePolicy(await readJson(policyPath, 'policy'), policyPath) : undefined;
+    const positive = list({ p: v.positive ?? env.WINNOW_POSITIVE ?? 'true_positive,sar_filed' }, 'p');
     const neverSuppress = list({ n: v['never-suppress'] ?? env.WINNOW_NEVER_SUPPRESS ?? 'scr_sanctions' }, 'n');
     // Structured JSON logs on stderr; stdout stays free for anything a wrapper may want to parse.
     const logger = pino({ name: 'winnow', level: env.WINNOW_LOG_LEVEL ?? 'info' }, pino.destination(2));
     const log = (msg: string, extra: object = {}) => logger.info(extra, msg);
-    const registry = await ModelRegistry.open(v.models ?? env.WINNOW_MODELS ?? 'models', v.model);
     const database = v.database ?? env.WINNOW_DATABASE_URL;
     const dataDir = v['data-dir'] ?? env.WINNOW_DATA_DIR ?? 'data';
     if (!database) await mkdir(dataDir, { recursive: true });
+    // Which model serves is the store's activation log's call, so every replica agrees (see activation-follower.ts).
+    const activations = await openActivationLog(database ?? join(dataDir, 'winnow.db'));
+    const { registry, follower } = await followActivations({
+      modelsDir: v.models ?? env.WINNOW_MODELS ?? 'models', pinned: v.model, log: activations, logger, actor: `serve@${hostname()}:${process.pid}`,
+      intervalMs: pollActivationsMs,
+    }).catch(async (err: Error) => { await activations.close(); throw err; });
     // The store runs in its own thread: SQLite commits (fsync) and record mapping stay off the serving loop.
     const store = await openWorkerStore(database ?? join(dataDir, 'winnow.db'));
     await store.init();
@@ -98,7 +115,8 @@ export const serveCommand: Command = {
     metrics.watchStore(() => writer.stats());
     const app = createApp({
       metrics, log: (line) => logger.info(line, 'request'),
-      registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store, feedback: store,
+      registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store, feedback: store, history: storeHistory(store, positive),
+      activations,
       storeHealthy: () => writer.healthy(),
       recordBacklogFull: () => writer.pending >= maxPending,
       // Written behind the response, batched with other requests; failures show in /readyz and the log.
@@ -109,10 +127,12 @@ export const serveCommand: Command = {
     await new Promise<void>((resolve) => {
       const stop = async (signal: string) => {
         log('shutting down', { signal });
+        await follower.stop();
         await server.close();
         await writer.close();
         await store.close();
         await registry.close();
+        await activations.close();
         resolve();
       };
       process.once('SIGTERM', () => void stop('SIGTERM'));

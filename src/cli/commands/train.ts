@@ -17,6 +17,9 @@ Options:
   --label COL            label column: 1/0 or true/false (empty = not yet labelled, left out)
   --out DIR              bundle directory, e.g. models/default/1 (name/version)
   --time-column COL      time column for the split (ISO-8601 or epoch); default: file order
+  --weight COL           per-row sample weight column (a number >= 0, e.g. 1/r for alerts labelled
+                         through a below-the-line sample at rate r): weighs training, validation and
+                         holdout metrics and the recommended thresholds; never a feature
   --exclude COLS         comma-separated columns that are not features (ids, free text)
   --spec FILE            feature spec JSON to use instead of inferring one
   --valid FILE           separate validation file (then the data gives train + holdout only)
@@ -39,7 +42,7 @@ export const trainCommand: Command = {
   usage,
   async run(argv) {
     const v = parseFlags(argv, {
-      data: { type: 'string' }, label: { type: 'string' }, out: { type: 'string' }, 'time-column': { type: 'string' },
+      data: { type: 'string' }, label: { type: 'string' }, out: { type: 'string' }, 'time-column': { type: 'string' }, weight: { type: 'string' },
       exclude: { type: 'string', multiple: true }, spec: { type: 'string' }, valid: { type: 'string' },
       holdout: { type: 'string' }, 'valid-fraction': { type: 'string' }, param: { type: 'string', multiple: true },
       name: { type: 'string' }, version: { type: 'string' }, overwrite: { type: 'boolean' },
@@ -48,7 +51,7 @@ export const trainCommand: Command = {
     const progress = progressReporter('boosting');
     const { dir, manifest } = await trainBundle({
       data: required(v, 'data'), label: required(v, 'label'), out: required(v, 'out'),
-      timeColumn: v['time-column'], exclude: list(v, 'exclude'), spec: v.spec, valid: v.valid,
+      timeColumn: v['time-column'], weightColumn: v.weight, exclude: list(v, 'exclude'), spec: v.spec, valid: v.valid,
       fractions: { holdout: fraction(v, 'holdout', 0.2), valid: fraction(v, 'valid-fraction', 0.15) },
       params: paramsFromPairs(v.param ?? []), name: v.name, version: v.version, overwrite: v.overwrite, log,
       onProgress: (p) => progress.update(p.tree, p.numTrees, `trees, validation log-loss ${p.validLoss?.toFixed(5)} (best at ${p.bestTree})`),

@@ -7,10 +7,8 @@
 import { addLeaf, type BinTree, emptyBinTree } from '../bin-tree.ts';
 import type { Booster, EngineInputs } from '../booster.ts';
 import type { FeatureBundles } from '../bundling.ts';
-import { decodeHistogram, FEATURE_STRIDE, subtractHistogram } from '../histogram.ts';
+import { BINS, decodeHistogram, decodeRowCounts, FEATURE_STRIDE, subtractHistogram } from '../histogram.ts';
 import type { TrainParams } from '../params.ts';
-import { logLossScales } from '../quantize.ts';
-import { maxOf } from '../indexed-booster.ts';
 import { findBestSplit, histogramTotals, leafValue, type Split } from '../split.ts';
 import { type PassRunner, startPassRunner } from './pass-runner.ts';
 import { PassKind } from './passes.ts';
@@ -34,7 +32,7 @@ export async function levelwiseBooster(inp: EngineInputs, p: TrainParams): Promi
   const { numRows: n, numFeatures: nf, valueBins } = inp;
   const maxNodes = 2 ** (p.maxDepth + 1);
   if (!(inp.codes.buffer instanceof SharedArrayBuffer) || inp.codes.byteOffset !== 0) throw new Error('levelwise engine needs the bundle codes in their own SharedArrayBuffer');
-  const buffers = allocateRowState(n, nf, inp.bundles.numColumns, inp.codes.buffer, maxNodes, 2 ** Math.max(0, p.maxDepth - 1));
+  const buffers = allocateRowState(n, nf, inp.bundles.numColumns, inp.codes.buffer, maxNodes, 2 ** Math.max(0, p.maxDepth - 1), inp.countRows);
   const runner = await startPassRunner(buffers, inp.threads);
   const s = runner.state;
   const { bundles } = inp;
@@ -48,12 +46,13 @@ export async function levelwiseBooster(inp: EngineInputs, p: TrainParams): Promi
   s.scalars[Scalar.bagRate] = p.subsample;
   s.scalars[Scalar.seed] = p.seed;
   s.scalars[Scalar.applyLeaves] = 0;
-  const scales = logLossScales(maxOf(inp.weights), n);
+  const { scales } = inp;
   s.scalars[Scalar.gradScale] = scales.grad;
   s.scalars[Scalar.hessScale] = scales.hess;
   const pool: Float64Array[] = [];
   const take = () => pool.pop() ?? new Float64Array(s.histSize);
   const decoded = new Float64Array(nf * FEATURE_STRIDE);
+  const rowCounts = inp.countRows ? new Float64Array(nf * BINS) : undefined;
   const chunks = Math.ceil(n / CHUNK_ROWS);
 
   return {
@@ -77,7 +76,8 @@ export async function levelwiseBooster(inp: EngineInputs, p: TrainParams): Promi
       const canSplit = (depth: number, rows: number) => (p.maxDepth === 0 || depth < p.maxDepth) && rows >= 2 * p.minDataInLeaf;
       const evaluate = (leaf: Leaf) => {
         decodeHistogram(leaf.hist!, valueBins, inp.bundles, scales, decoded);
-        leaf.best = findBestSplit(decoded, features, valueBins, { sumG: leaf.sumG, sumH: leaf.sumH, count: leaf.count }, p);
+        if (rowCounts) decodeRowCounts(leaf.hist!, valueBins, inp.bundles, rowCounts);
+        leaf.best = findBestSplit(decoded, features, valueBins, { sumG: leaf.sumG, sumH: leaf.sumH, count: leaf.count }, p, rowCounts);
       };
       decodeHistogram(rootHist, valueBins, inp.bundles, scales, decoded);
       const root: Leaf = { node: addLeaf(tree, 0, count), depth: 0, count, ...histogramTotals(decoded, valueBins[0]), hist: rootHist, best: null };

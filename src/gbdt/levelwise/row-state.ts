@@ -1,5 +1,5 @@
 /** @module The per-row state of level-synchronous training, in shared memory so every thread can pass over its rows. */
-import { rowStride } from '../histogram.ts';
+import { packedHistogramSize, rowStride } from '../histogram.ts';
 
 /** rowNode value bit for rows outside this tree's bag: routed down the tree, never counted. */
 export const OUT_OF_BAG = 0x8000;
@@ -26,6 +26,8 @@ export interface RowStateBuffers {
   numColumns: number;
   maxNodes: number;
   maxSlots: number;
+  /** Histograms also count rows per bin, in a second half (see histogram.ts `packedHistogramSize`). */
+  countRows: boolean;
   bins: SharedArrayBuffer;
   /** `digits[f * 256 + code]`: feature f's bin inside bundle code `code` (routing reads bins through it). */
   digits: SharedArrayBuffer;
@@ -51,6 +53,8 @@ export interface RowState {
   fullWords: number;
   tail: number;
   histSize: number;
+  /** Offset of the row-count half inside a histogram slot, or -1 when rows are not counted. */
+  countOffset: number;
   maxNodes: number;
   words: Uint32Array;
   bins: Uint8Array;
@@ -82,10 +86,12 @@ export interface LaneViews {
 const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
 
 /** Allocate the shared state for `n` rows around `codes`, the already shared bundle-code matrix. */
-export function allocateRowState(n: number, nf: number, numColumns: number, codes: SharedArrayBuffer, maxNodes: number, maxSlots: number): RowStateBuffers {
+export function allocateRowState(
+  n: number, nf: number, numColumns: number, codes: SharedArrayBuffer, maxNodes: number, maxSlots: number, countRows: boolean,
+): RowStateBuffers {
   const chunks = Math.ceil(n / CHUNK_ROWS);
   return {
-    numRows: n, numFeatures: nf, numColumns, maxNodes, maxSlots,
+    numRows: n, numFeatures: nf, numColumns, maxNodes, maxSlots, countRows,
     bins: codes, digits: sab(256 * nf), labels: sab(4 * n), weights: sab(4 * n), margins: sab(8 * n),
     grad: sab(4 * n), hess: sab(4 * n), packed: sab(8 * n), rowNode: sab(2 * n),
     plan: sab(4 * PLAN_FIELDS * maxNodes), leafValue: sab(8 * maxNodes), scalars: sab(8 * 8),
@@ -94,13 +100,14 @@ export function allocateRowState(n: number, nf: number, numColumns: number, code
 }
 
 export function allocateLane(b: RowStateBuffers): LaneBuffers {
-  return { hist: sab(8 * b.maxSlots * rowStride(b.numColumns) * 256), counts: sab(4 * b.maxNodes) };
+  return { hist: sab(8 * b.maxSlots * packedHistogramSize(b.numColumns, b.countRows)), counts: sab(4 * b.maxNodes) };
 }
 
 export function rowStateViews(b: RowStateBuffers): RowState {
   const stride = rowStride(b.numColumns);
   return {
-    n: b.numRows, nf: b.numFeatures, perRow: stride >>> 2, fullWords: b.numColumns >>> 2, tail: b.numColumns & 3, histSize: stride * 256, maxNodes: b.maxNodes,
+    n: b.numRows, nf: b.numFeatures, perRow: stride >>> 2, fullWords: b.numColumns >>> 2, tail: b.numColumns & 3,
+    histSize: packedHistogramSize(b.numColumns, b.countRows), countOffset: b.countRows ? packedHistogramSize(b.numColumns) : -1, maxNodes: b.maxNodes,
     words: new Uint32Array(b.bins), bins: new Uint8Array(b.bins), digits: new Uint8Array(b.digits),
     labels: new Float32Array(b.labels), weights: new Float32Array(b.weights), margins: new Float64Array(b.margins),
     grad: new Float32Array(b.grad), hess: new Float32Array(b.hess), packed: new Float64Array(b.packed),

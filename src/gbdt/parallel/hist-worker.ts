@@ -11,6 +11,7 @@ const inputs = {
   numColumns: init.numColumns,
   packed: new Float64Array(init.packed),
   rowIndex: new Uint32Array(init.rowIndex),
+  countRows: init.countRows,
 };
 serveJobs(new Int32Array(init.control), (_kind, begin, end) => {
   hist.fill(0);

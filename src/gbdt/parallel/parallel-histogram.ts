@@ -13,6 +13,7 @@ export interface HistWorkerInit {
   numColumns: number;
   packed: SharedArrayBuffer;
   rowIndex: SharedArrayBuffer;
+  countRows: boolean;
 }
 
 /**
@@ -20,13 +21,13 @@ export interface HistWorkerInit {
  * range and the sums are integers, so results do not depend on timing.
  */
 export async function parallelHistogramBuilder(inp: HistogramInputs, threads: number): Promise<HistogramBuilder> {
-  const histSize = packedHistogramSize(inp.numColumns);
+  const histSize = packedHistogramSize(inp.numColumns, inp.countRows);
   const hists: Float64Array[] = [];
   const lanes = await Promise.all(Array.from({ length: threads - 1 }, () => {
     const hist = new SharedArrayBuffer(histSize * 8);
     hists.push(new Float64Array(hist));
     const init: HistWorkerInit = {
-      control: controlBlock(), hist, numColumns: inp.numColumns,
+      control: controlBlock(), hist, numColumns: inp.numColumns, countRows: inp.countRows,
       bins: sharedBuffer(inp.bins), packed: sharedBuffer(inp.packed), rowIndex: sharedBuffer(inp.rowIndex),
     };
     return startLane(new URL('./hist-worker.ts', import.meta.url), init);

@@ -1,0 +1,125 @@
+/**
+ * @module `/v1/models…`: list bundles, activate one, roll back, and read the activation log.
+ * With a log configured, activate and rollback record an entry (every replica follows it) and
+ * swap this replica at once; without one they only swap this process.
+ */
+import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { NothingToRollBackError, rollbackTarget } from '../registry/activation-commands.ts';
+import { type ModelRegistry, UnknownModelError } from '../registry/model-registry.ts';
+import {
+  ActivationConflictError, type ActivationEntry, type ActivationLog, type ModelRef, MAX_HISTORY_LIMIT, MAX_NOTE_LENGTH,
+} from '../store/activation-log.ts';
+import { type ApiKey, requireScope } from './auth.ts';
+import { apiError } from './errors.ts';
+
+export interface ModelRouteOptions {
+  registry: ModelRegistry;
+  /** The shared activation log; absent, activation is local and rollback/history answer 404. */
+  activations?: ActivationLog;
+  apiKeys: readonly ApiKey[];
+}
+
+/** The log could not be read or written: nothing changed (HTTP 503). */
+class ActivationStoreError extends Error {
+  override readonly name = 'ActivationStoreError';
+}
+
+/** The optional body of activate and rollback. */
+export const noteBodySchema = z.object({ note: z.string().max(MAX_NOTE_LENGTH).optional().describe('why; kept in the activation log') }).strict();
+const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(MAX_HISTORY_LIMIT).default(50) });
+
+export function addModelRoutes(app: Hono, o: ModelRouteOptions): void {
+  const { registry, activations: log, apiKeys } = o;
+  // Only a note is ever sent: anything bigger is a mistake, not worth reading into memory.
+  const smallBody = bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json(apiError('body_too_large', 'request body over 16384 bytes (only {"note": "…"} is expected)'), 413) });
+  const notConfigured = (c: Context) => c.json(apiError('not_configured', 'this server keeps no activation log (it runs without a store)'), 404);
+
+  app.get('/v1/models', requireScope(apiKeys, 'score'), async (c) => c.json({ models: await registry.list() }));
+
+  app.get('/v1/models/activations', requireScope(apiKeys, ['score', 'admin']), async (c) => {
+    if (!log) return notConfigured(c);
+    const query = historyQuery.safeParse({ limit: c.req.query('limit') });
+    if (!query.success) return c.json(apiError('invalid_request', query.error.issues[0].message, 'limit'), 400);
+    try {
+      return c.json({ active: activeRef(registry), activations: await fromStore(() => log.history(query.data.limit)) });
+    } catch (err) {
+      return failure(c, err as Error);
+    }
+  });
+
+  app.post('/v1/models/rollback', requireScope(apiKeys, 'admin'), smallBody, async (c) => {
+    if (!log) return notConfigured(c);
+    const note = await readNote(c);
+    if (typeof note === 'object') return c.json(note, 400);
+    try {
+      const { current, target } = await fromStore(() => rollbackTarget(log));
+      const recorded = await swapAndRecord(c, target, (actor) => log.record({ model: target, action: 'rollback', actor, note, expectedLatestSeq: current.seq }));
+      return c.json(recorded);
+    } catch (err) {
+      return failure(c, err as Error);
+    }
+  });
+
+  app.post('/v1/models/:name/:version/activate', requireScope(apiKeys, 'admin'), smallBody, async (c) => {
+    const note = await readNote(c);
+    if (typeof note === 'object') return c.json(note, 400);
+    const model = { name: c.req.param('name'), version: c.req.param('version') };
+    try {
+      return c.json(await swapAndRecord(c, model, log && ((actor) => log.record({ model, action: 'activate', actor, note }))));
+    } catch (err) {
+      return failure(c, err as Error);
+    }
+  });
+
+  /** Load and probe `model`, record the entry (if any) only once it passed, then swap this replica. */
+  async function swapAndRecord(c: Context, model: ModelRef, record?: (actor: string) => Promise<ActivationEntry>) {
+    const actor = c.get('apiKey')?.name ?? 'anonymous';
+    const recorded: { entry: ActivationEntry | null } = { entry: null };
+    const m = await registry.activate(model.name, model.version, {
+      beforeSwap: async () => {
+        if (record) recorded.entry = await fromStore(() => record(actor));
+      },
+    });
+    return { active: { name: m.name, version: m.version }, activation: recorded.entry };
+  }
+}
+
+/** One place where domain errors become HTTP statuses. */
+function failure(c: Context, err: Error) {
+  if (err instanceof UnknownModelError) return c.json(apiError('not_found', err.message), 404);
+  if (err instanceof NothingToRollBackError) return c.json(apiError('nothing_to_roll_back', err.message), 409);
+  if (err instanceof ActivationConflictError) return c.json(apiError('conflict', `${err.message}; read GET /v1/models/activations and retry`), 409);
+  if (err instanceof ActivationStoreError) return c.json(apiError('store_unavailable', err.message), 503);
+  return c.json(apiError('activation_failed', `${err.message}; the previous model keeps serving and nothing was recorded`), 422);
+}
+
+/** Runs a log call, turning database failures into ActivationStoreError; the log's own errors pass through. */
+async function fromStore<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof ActivationConflictError || err instanceof NothingToRollBackError) throw err;
+    throw new ActivationStoreError(`activation log: ${(err as Error).message}; nothing was changed`, { cause: err });
+  }
+}
+
+/** The optional `{ "note": "…" }` body; an error body to answer 400 with when it is malformed. */
+async function readNote(c: Context): Promise<string | undefined | ReturnType<typeof apiError>> {
+  const text = await c.req.text();
+  if (text.trim() === '') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return apiError('invalid_json', `request body is not JSON: ${(err as Error).message}`);
+  }
+  const parsed = noteBodySchema.safeParse(json);
+  if (!parsed.success) return apiError('invalid_request', parsed.error.issues[0].message, parsed.error.issues[0].path.join('.') || '(body)');
+  return parsed.data.note;
+}
+
+function activeRef(registry: ModelRegistry): ModelRef {
+  return { name: registry.active.name, version: registry.active.version };
+}

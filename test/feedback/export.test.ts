@@ -1,0 +1,142 @@
+/** @module Export: point-in-time labels, sample weights, and entity history equal to what serving computed. */
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HISTORY_COLUMNS } from '../../src/feedback/entity-history.ts';
+import { createApp } from '../../src/http/app.ts';
+import { readTable } from '../../src/io/read-table.ts';
+import { writeAlerts } from '../../src/io/write-table.ts';
+import { readBundle } from '../../src/model/index.ts';
+import { exportTrainingData } from '../../src/pipeline/export-training.ts';
+import { trainBundle } from '../../src/pipeline/train-bundle.ts';
+import { ModelRegistry } from '../../src/registry/model-registry.ts';
+import { decisionRecords } from '../../src/serving/decision-records.ts';
+import { storeHistory } from '../../src/serving/store-history.ts';
+import { BatchingWriter } from '../../src/store/batching-writer.ts';
+import type { DecisionStore } from '../../src/store/decision-store.ts';
+import type { Disposition } from '../../src/store/feedback-record.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import { generateAlerts } from '../../src/synth/generate.ts';
+import { DEFAULT_BUNDLE, defaultPolicy } from '../http/helpers.ts';
+import { createTestDatabase, type TestDatabase } from '../store/pg-test-database.ts';
+
+let models: string;
+let pgDb: TestDatabase;
+const tmp = () => mkdtempSync(join(tmpdir(), 'winnow-export-'));
+
+// A small model that declares the entity-history columns, trained on synthetic alerts with
+// made-up history values (what matters here is that serving must compute them).
+beforeAll(async () => {
+  models = tmp();
+  cpSync(DEFAULT_BUNDLE, join(models, 'default', '1'), { recursive: true });
+  const data = join(tmp(), 'train.csv');
+  const rows = [...generateAlerts({ rows: 3000, seed: 9 })].map((r, i) => ({
+    ...r, entity_prior_alerts: i % 7, entity_prior_true_positives: i % 3 === 0 ? 1 : 0, entity_prior_false_positives: i % 5, entity_days_since_last_alert: i % 11 === 0 ? null : (i % 40) / 3,
+  }));
+  await writeAlerts(data, rows, Object.keys(rows[0]).map((name) => ({ name })));
+  await trainBundle({ data, label: 'is_true_positive', timeColumn: 'occurred_at', exclude: ['alert_id', 'entity_id'], params: { numTrees: 5 }, out: join(models, 'history', '1') });
+  pgDb = await createTestDatabase();
+}, 60_000);
+afterAll(async () => pgDb.drop());
+
+const backends: [string, () => Promise<DecisionStore>][] = [
+  ['SQLite', () => openStore(join(tmp(), 'winnow.db'))],
+  ['PostgreSQL', async () => {
+    await pgDb.reset();
+    return openStore(pgDb.url);
+  }],
+];
+
+const alert = (id: string, entityId: string) => ({ id, ruleId: 'tm_structuring', entityId, segment: 'retail', attributes: { amount_usd: 9100, account_age_days: 40 } });
+const feedback = (alertId: string, disposition: Disposition, decidedAt: string) => ({ alertId, disposition, analystId: 'an-1', decidedAt });
+// Analysts decide days after scoring: day(n) is n days from now.
+const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+
+describe.each(backends)('export on %s', (_name, open) => {
+  it('writes entity history equal to what serving computed for the same alert, and labels as of --as-of', async () => {
+    const store = await open();
+    const registry = await ModelRegistry.open(models, 'history/1');
+    const writer = new BatchingWriter({ store, logger: { info() {}, error() {} } });
+    const app = createApp({
+      registry, policyFor: defaultPolicy, feedback: store, history: storeHistory(store),
+      record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)),
+    });
+    const score = async (alerts: object[]) => {
+      const res = await app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts }) });
+      expect(res.status).toBe(200);
+      await writer.flush();
+    };
+    const post = async (items: object[]) => expect((await app.request('http://localhost/v1/feedback', { method: 'POST', body: JSON.stringify({ items }) })).status).toBe(201);
+    try {
+      await score([alert('A1', 'E1'), alert('A2', 'E1'), alert('B1', 'E2')]);
+      await post([feedback('A1', 'false_positive', day(1)), feedback('B1', 'sar_filed', day(1))]);
+      await score([alert('A3', 'E1'), alert('B2', 'E2'), alert('C1', 'E3')]);
+      // A correction of A1 (now a true positive), decided later than the first label.
+      await post([feedback('A1', 'true_positive', day(10)), feedback('A3', 'false_positive', day(2)), feedback('C1', 'true_positive', day(2))]);
+      await score([alert('A4', 'E1')]);
+      await post([feedback('A4', 'false_positive', day(4)), feedback('B2', 'inconclusive', day(4))]);
+
+      const out = join(tmp(), 'export.csv');
+      const res = await exportTrainingData({ store, models, out, asOf: day(3) });
+      const table = await readTable(out);
+      const col = (name: string) => table.columns[table.names.indexOf(name)];
+      const ids = [...col('alert_id')];
+      // As of day 3: A1 (first label only), B1, A3, C1. A4 and B2 were labelled later: absent.
+      expect(ids.sort()).toEqual(['A1', 'A3', 'B1', 'C1']);
+      expect(res.labelled).toBe(4);
+      const row = (id: string) => table.names.map((_, j) => table.columns[j][[...col('alert_id')].indexOf(id)]);
+      expect(row('A1')[table.names.indexOf('disposition')]).toBe('false_positive');
+      expect(row('A1')[table.names.indexOf('label')]).toBe(0);
+      expect(row('C1')[table.names.indexOf('label')]).toBe(1);
+
+      // Every alert, labelled or not, carries the history serving used: compare with the record.
+      const all = join(tmp(), 'all.jsonl');
+      await exportTrainingData({ store, models, out: all, includeUnlabelled: true });
+      const everything = await readTable(all);
+      const spec = registry.active.manifest.featureSpec;
+      for (let i = 0; i < everything.rowCount; i++) {
+        const id = String(everything.columns[everything.names.indexOf('alert_id')][i]);
+        const record = (await store.getDecision(id))!;
+        for (const c of HISTORY_COLUMNS) {
+          const scored = record.features[spec.features.findIndex((f) => f.source === c)];
+          const exported = everything.columns[everything.names.indexOf(c)][i];
+          if (Number.isNaN(scored)) expect(exported, `${id} ${c}`).toBeNull();
+          else expect(exported, `${id} ${c}`).toBeCloseTo(scored, 5);
+        }
+      }
+      // When A4 was scored, E1 had A1 (corrected to a true positive), A2 (no label), A3 (false positive).
+      const a4 = (await store.getDecision('A4'))!;
+      const at = (c: string) => a4.features[spec.features.findIndex((f) => f.source === c)];
+      expect([at('entity_prior_alerts'), at('entity_prior_true_positives'), at('entity_prior_false_positives')]).toEqual([3, 1, 1]);
+    } finally {
+      await writer.close();
+      await registry.close();
+      await store.close();
+    }
+  }, 30_000);
+
+  it('weights below-the-line samples by 1/sample rate and refuses a model it cannot find', async () => {
+    const store = await open();
+    const features = new Array((await readBundle(DEFAULT_BUNDLE)).manifest.featureSpec.features.length).fill(0);
+    const base = { ruleId: 'tm_structuring', model: { name: 'default', version: '1' }, specHash: 'x', features, score: 0.01, band: 'low', reason: 'below_the_line_sample', degraded: false, policyVersion: 'p1' };
+    try {
+      await store.writeDecisions([
+        { ...base, alertId: 'S1', decidedAt: '2025-01-01T00:00:00Z', decision: 'review', sample: true, sampleRate: 0.02 },
+        { ...base, alertId: 'R1', decidedAt: '2025-01-01T00:00:01Z', decision: 'review', sample: false, sampleRate: 0.02, reason: 'score', score: 0.6 },
+        { ...base, alertId: 'C1', decidedAt: '2025-01-01T00:00:02Z', decision: 'auto_close', sample: false, sampleRate: 0.02, reason: 'score' },
+      ]);
+      await store.writeFeedback([feedback('S1', 'false_positive', '2025-01-02T00:00:00Z'), feedback('R1', 'true_positive', '2025-01-02T00:00:00Z')]);
+      const out = join(tmp(), 'w.csv');
+      const res = await exportTrainingData({ store, models, out });
+      expect(res).toMatchObject({ rows: 2, labelled: 2, sampled: 1 });
+      const t = await readTable(out);
+      const weights = Object.fromEntries([...t.columns[t.names.indexOf('alert_id')]].map((id, i) => [id, t.columns[t.names.indexOf('sample_weight')][i]]));
+      expect(weights).toEqual({ S1: 50, R1: 1 });
+      await store.writeDecisions([{ ...base, alertId: 'X', decidedAt: '2025-01-03T00:00:00Z', decision: 'review', sample: false, model: { name: 'gone', version: '7' } }]);
+      await expect(exportTrainingData({ store, models, out })).rejects.toThrow(/scored by model gone\/7, but its bundle cannot be read/);
+    } finally {
+      await store.close();
+    }
+  });
+});
