@@ -1,5 +1,6 @@
 /** @module The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 import { z } from 'zod';
+import { FEEDBACK_LIMITS, FeedbackInputSchema } from '../store/feedback-record.ts';
 import { type AlertLimits, alertSchema } from '../serving/alert-schema.ts';
 import { MAX_HISTORY_LIMIT } from '../store/activation-log.ts';
 import { noteBodySchema as noteBody } from './model-routes.ts';
@@ -72,6 +73,27 @@ export function openApiDocument(limits: AlertLimits) {
             400: error('limit is not a whole number in range'),
             404: error('this server keeps no activation log'),
           },
+        },
+      },
+      '/v1/feedback': {
+        post: {
+          summary: 'Record analyst dispositions (feedback scope): one item, or {"items": [...]} of up to 1,000', security: secured,
+          description: 'A 2xx means every item is committed. A retry (same idempotencyKey, or same content without one) is a duplicate and changes nothing; a correction is appended and becomes the current label. Feedback for an alert with no recorded decision is kept with matched: false.',
+          requestBody: { required: true, content: json(z.union([FeedbackInputSchema, z.object({ items: z.array(FeedbackInputSchema).min(1).max(FEEDBACK_LIMITS.maxBatch) })])) },
+          responses: {
+            201: { description: 'committed; at least one item was new (one result, or {"results": [...]} for a batch)' },
+            200: { description: 'committed; every item was a duplicate of one already stored' },
+            400: error('not JSON, not an item or batch, or an item is invalid (the path names it, e.g. items.3.disposition)'),
+            409: error('an idempotencyKey was already used for different content; nothing written'),
+            503: error('not committed (store unavailable); retry'),
+          },
+        },
+      },
+      '/v1/feedback/{alertId}': {
+        get: {
+          summary: 'Every disposition recorded for an alert, and the current one (feedback scope)', security: secured,
+          parameters: [{ name: 'alertId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: { description: '{alertId, current, history}' }, 404: error('no feedback recorded for this alert') },
         },
       },
       '/v1/decisions/{alertId}': {
