@@ -6,6 +6,8 @@ import type { LoadedModel } from '../registry/loaded-model.ts';
 import type { ModelRegistry } from '../registry/model-registry.ts';
 import { type AlertLimits, DEFAULT_LIMITS, scoreRequestSchema } from '../serving/alert-schema.ts';
 import { type AlertResult, type Decider, type HistorySource, scoreAlerts } from '../serving/score-alerts.ts';
+import { type ExperimentRuntime, scoreExperiment } from '../serving/experiment-scoring.ts';
+import { addExperimentRoutes, type ExperimentRouteOptions } from './experiment-routes.ts';
 import { type ApiKey, requireScope } from './auth.ts';
 import type { ActivationLog } from '../store/activation-log.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
@@ -43,6 +45,11 @@ export interface AppOptions {
   activations?: ActivationLog;
   /** Where decisions are read back from (`GET /v1/decisions/{alertId}`). */
   decisions?: Pick<DecisionStore, 'getDecision'>;
+  /**
+   * A/B experiments: while one runs, its arms score and decide (shadow arms only record), and the
+   * `/v1/experiments` routes manage them. Absent, no experiment routes and no per-request cost.
+   */
+  experiments?: { current(): ExperimentRuntime | undefined; routes: Omit<ExperimentRouteOptions, 'apiKeys'> };
   /** Prometheus metrics served at /metrics; a fresh set when absent. */
   metrics?: ServiceMetrics;
   /** Access log: one line per request (method, route, status, ms, request id). */
@@ -90,8 +97,13 @@ export function createApp(o: AppOptions): Hono {
       const model = o.registry.active;
       model.acquire();
       try {
-        const results = await scoreAlerts(model, o.policyFor(model), parsed.data.alerts, { limits, timeoutMs: o.scoreTimeoutMs ?? 2000, history: o.history });
-        o.record?.(results, model, c.get('requestId'));
+        const options = { limits, timeoutMs: o.scoreTimeoutMs ?? 2000, history: o.history };
+        const experiment = o.experiments?.current();
+        const { results, shadow } = experiment
+          ? await scoreExperiment(experiment, model, o.policyFor, parsed.data.alerts, options)
+          : { results: await scoreAlerts(model, o.policyFor(model), parsed.data.alerts, options), shadow: [] };
+        // Shadow results are recorded (flagged) but never answered: they decide nothing.
+        o.record?.(shadow.length > 0 ? [...results, ...shadow] : results, model, c.get('requestId'));
         metrics.observeResults(results);
         return c.json({ model: { name: model.name, version: model.version }, results: results.map(present) });
       } finally {
@@ -101,6 +113,7 @@ export function createApp(o: AppOptions): Hono {
   );
 
   addModelRoutes(app, { registry: o.registry, activations: o.activations, apiKeys: keys });
+  if (o.experiments) addExperimentRoutes(app, { ...o.experiments.routes, apiKeys: keys });
   app.get('/v1/decisions/:alertId', requireScope(keys, 'score'), async (c) => {
     if (!o.decisions) return c.json(apiError('not_configured', 'this server keeps no decision store'), 404);
     const record = await o.decisions.getDecision(c.req.param('alertId'));
@@ -126,6 +139,6 @@ export function createApp(o: AppOptions): Hono {
 function present(r: AlertResult) {
   return {
     id: r.id, index: r.index, score: r.score, rank: r.rank, band: r.band, decision: r.decision, reason: r.reason,
-    sample: r.sample, degraded: r.degraded, model: r.model, policyVersion: r.policyVersion, ...(r.error ? { error: r.error } : {}),
+    sample: r.sample, degraded: r.degraded, model: r.model, policyVersion: r.policyVersion, ...(r.experiment ? { experiment: r.experiment } : {}), ...(r.error ? { error: r.error } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { FEEDBACK_LIMITS, FeedbackInputSchema } from '../store/feedback-record.t
 import { type AlertLimits, alertSchema } from '../serving/alert-schema.ts';
 import { MAX_HISTORY_LIMIT } from '../store/activation-log.ts';
 import { noteBodySchema as noteBody } from './model-routes.ts';
+import { experimentPaths } from './experiment-openapi.ts';
 import { activationResponseSchema, activationsResponseSchema, errorBodySchema, modelsResponseSchema, scoreResponseSchema } from './response-schemas.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
@@ -103,6 +104,7 @@ export function openApiDocument(limits: AlertLimits) {
           responses: { 200: { description: 'the decision record (features as scored; missing values as null)' }, 404: error('no decision recorded') },
         },
       },
+      ...experimentPaths(json, error),
       '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'alive' } } } },
       '/readyz': { get: { summary: 'Readiness: a model is loaded and the decision store writes', responses: { 200: { description: 'ready' }, 503: { description: 'the decision store is failing' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format' } } } },

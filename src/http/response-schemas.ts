@@ -21,6 +21,7 @@ export const alertResultSchema = z.object({
   degraded: z.boolean().describe('the model failed or timed out: fail-open review'),
   model: modelRef,
   policyVersion: z.string(),
+  experiment: z.object({ id: z.string(), arm: z.string() }).optional().describe('the experiment arm that decided, while an experiment runs'),
   error: z.object({ path: z.string(), message: z.string() }).optional(),
 });
 

@@ -17,7 +17,7 @@ export function decisionRecords(results: readonly AlertResult[], model: LoadedMo
     segment: r.segment,
     entityId: r.entityId,
     model: r.model,
-    specHash: model.manifest.specHash,
+    specHash: r.specHash ?? model.manifest.specHash,
     features: r.features ? Array.from(r.features) : [],
     score: r.score,
     band: r.band ?? 'unscored',
@@ -28,5 +28,7 @@ export function decisionRecords(results: readonly AlertResult[], model: LoadedMo
     policyVersion: r.policyVersion,
     sampleRate: r.sampleRate,
     requestId,
+    experiment: r.experiment,
+    shadow: r.shadow ?? false,
   }));
 }

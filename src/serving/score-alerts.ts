@@ -46,6 +46,12 @@ export interface AlertResult extends Verdict {
   entityId?: string;
   /** When the batch was scored: the decision time, and the "before" of entity-history features. */
   scoredAt: string;
+  /** The scoring model's spec hash (for the decision record), when it is not the request's model. */
+  specHash?: string;
+  /** The experiment arm that decided (or, with `shadow`, only watched) this alert. */
+  experiment?: { id: string; arm: string };
+  /** A shadow arm's result: recorded, never returned as the alert's decision. */
+  shadow?: boolean;
 }
 
 /** Entity-history features of these entities as known strictly before `t`. */
@@ -57,6 +63,8 @@ export interface ScoreOptions {
   timeoutMs: number;
   /** Needed only by models whose spec reads entity-history columns; without it they read as missing. */
   history?: HistorySource;
+  /** Position in the request of each item, when `items` is a subset of it (an experiment arm's share). */
+  positions?: readonly number[];
 }
 
 /** Score a batch of raw alerts with `model` and decide each under `policy`. Never throws for bad alerts. */
@@ -68,8 +76,9 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
   const results: AlertResult[] = new Array(items.length);
   const pending: { index: number; alert: Alert; features: Float32Array }[] = [];
   const x = new Float32Array(items.length * nf);
+  const at = (i: number) => o.positions?.[i] ?? i;
   const unscored = (index: number, id: string | null, a: Alert | null, path: string, message: string, degraded: boolean): AlertResult => ({
-    id, index, score: null, rank: null, ...policy.failOpen(id ?? `#${index}`), degraded, model: modelRef,
+    id, index: at(index), score: null, rank: null, ...policy.failOpen(id ?? `#${index}`), degraded, model: modelRef,
     error: { path, message }, features: null, ruleId: a?.ruleId ?? null, segment: a?.segment, entityId: a?.entityId, scoredAt,
   });
   const history = await historyFor(model, items, scoredAt, o.history);
@@ -78,7 +87,7 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
     if (!parsed.ok) {
       const issue = parsed.issue;
       const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : null;
-      results[index] = unscored(index, id, null, ['alerts', index, ...issue.path].join('.'), issue.message, false);
+      results[index] = unscored(index, id, null, ['alerts', at(index), ...issue.path].join('.'), issue.message, false);
       return;
     }
     const a = parsed.alert;
@@ -90,7 +99,7 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
       encodeRecord(record, spec, row);
     } catch (err) {
       if (!(err instanceof FeatureError)) throw err;
-      results[index] = unscored(index, a.id, a, `alerts.${index}.attributes.${err.source}`, err.problem, false);
+      results[index] = unscored(index, a.id, a, `alerts.${at(index)}.attributes.${err.source}`, err.problem, false);
       return;
     }
     pending.push({ index, alert: a, features: Float32Array.from(row) });
@@ -100,14 +109,14 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
     const scores = await scoreWithTimeout(model, x.subarray(0, pending.length * nf), pending.length, o.timeoutMs);
     if (!scores.ok) {
       // degraded: the model, not the alert, failed; the policy's fail-open verdict stands.
-      for (const { index, alert } of pending) results[index] = unscored(index, alert.id, alert, `alerts.${index}`, `not scored: ${scores.why}`, true);
+      for (const { index, alert } of pending) results[index] = unscored(index, alert.id, alert, `alerts.${at(index)}`, `not scored: ${scores.why}`, true);
     } else {
       const order = pending.map((_, k) => k).sort((p, q) => scores.values[q] - scores.values[p] || p - q);
       order.forEach((k, r) => {
         const { index, alert, features } = pending[k];
         const score = scores.values[k];
         results[index] = {
-          id: alert.id, index, score, rank: r + 1,
+          id: alert.id, index: at(index), score, rank: r + 1,
           ...policy.decide({ alertId: alert.id, ruleId: alert.ruleId, segment: alert.segment, score }),
           degraded: false, model: modelRef, features, ruleId: alert.ruleId, segment: alert.segment, entityId: alert.entityId, scoredAt,
         };

@@ -58,6 +58,11 @@ export const DecisionRecordSchema = z.object({
    * stands for 1/sampleRate closed ones, which is what export weights are built from.
    */
   sampleRate: z.number().min(0).max(1).nullish().transform((value) => value ?? undefined),
+  /**
+   * A shadow arm's record: what the challenger would have decided. It is never the alert's
+   * decision (getDecision, export and entity history skip it); only experiment reports read it.
+   */
+  shadow: z.boolean().default(false),
 });
 
 /** A decision record as callers write it (any ISO offset, optional fields may be absent). */

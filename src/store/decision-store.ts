@@ -2,6 +2,9 @@
 import type { DecisionRecord, DecisionRecordInput } from './decision-record.ts';
 import type { FeedbackInput, FeedbackOutcome, StoredFeedback } from './feedback-record.ts';
 import type { PriorActivity } from './feedback-queries.ts';
+import type { ArmCountRow } from '../experiments/arm-summary.ts';
+import type { ExperimentState } from '../experiments/experiment-schema.ts';
+import type { PairedCountRow } from '../experiments/shadow-summary.ts';
 
 /**
  * Re-scoring semantics: records are append-only. Every write of a distinct record adds a row
@@ -20,11 +23,11 @@ export interface DecisionStore {
   init(): Promise<void>;
   /** Validates and writes the records in ONE transaction: all become durable or none do. */
   writeDecisions(records: readonly DecisionRecordInput[]): Promise<WriteResult>;
-  /** The latest decision recorded for an alert, or undefined when there is none. */
+  /** The latest decision recorded for an alert (shadow-arm records are never it), or undefined when there is none. */
   getDecision(alertId: string): Promise<DecisionRecord | undefined>;
   /** Every decision recorded for an alert, oldest first. */
   getDecisionHistory(alertId: string): Promise<StoredDecision[]>;
-  /** Decisions in (decidedAt, seq) order, for export; page with `after` set to the last row returned. */
+  /** Decisions in (decidedAt, seq) order, for export (shadow-arm records only with `includeShadow`); page with `after`. */
   listDecisions(options: ListDecisionsOptions): Promise<StoredDecision[]>;
   /**
    * Commits analyst feedback in ONE transaction (all or nothing) and says per item whether it was
@@ -37,6 +40,17 @@ export interface DecisionStore {
   listFeedback(options: { afterSeq?: number; limit: number }): Promise<StoredFeedback[]>;
   /** Prior decisions and known feedback of these entities strictly before `t`, for entity-history features. */
   priorActivity(entityIds: readonly string[], t: string): Promise<PriorActivity>;
+  /** Validates and records a running experiment; ExperimentConflictError when its id exists or another one runs. */
+  createExperiment(definition: unknown, createdBy: string): Promise<ExperimentState>;
+  getExperiment(id: string): Promise<ExperimentState | undefined>;
+  /** Newest first; only those with `status` when given. */
+  listExperiments(options?: { status?: ExperimentState['status'] }): Promise<ExperimentState[]>;
+  /** Stops an experiment (a no-op when already stopped); UnknownExperimentError when there is none. */
+  stopExperiment(id: string, reason: string): Promise<ExperimentState>;
+  /** Takes one arm out of a running experiment (a guardrail did); its traffic goes back to the control. */
+  stopExperimentArm(id: string, arm: string, reason: string): Promise<ExperimentState>;
+  /** The report's inputs: decisions ⋈ current labels grouped per arm, and shadow decisions paired with live ones. */
+  experimentCounts(id: string): Promise<{ arms: ArmCountRow[]; paired: PairedCountRow[] }>;
   /** Cheap round trip to the database, for readiness. */
   health(): Promise<StoreHealth>;
   /** Releases connections; the store is unusable afterwards. */
@@ -65,6 +79,8 @@ export interface ListDecisionsOptions {
   after?: { decidedAt: string; seq: number };
   /** Maximum rows returned, 1..MAX_LIST_LIMIT. */
   limit: number;
+  /** Also return shadow-arm records (what a challenger would have decided); default false. */
+  includeShadow?: boolean;
 }
 
 /** The largest page `listDecisions` returns, so one call cannot load a whole table into memory. */

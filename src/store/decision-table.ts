@@ -31,6 +31,8 @@ export interface DecisionsTable {
   request_id: string | null;
   /** Below-the-line sampling rate in force (export weights); null in records written before it existed. */
   sample_rate: number | null;
+  /** A shadow arm's record (migration 0004), never the alert's decision. */
+  shadow: ColumnType<boolean | number, number | undefined, number>;
 }
 
 /** One row of `feedback` (see migrations/0002). */
@@ -60,11 +62,24 @@ export interface ActivationsTable {
   note: string | null;
 }
 
+/** One row of `experiments` (see migrations/0004). */
+export interface ExperimentsTable {
+  id: string;
+  definition: string;
+  status: string;
+  created_at: string;
+  created_by: string;
+  stopped_at: string | null;
+  stop_reason: string | null;
+  stopped_arms: string;
+}
+
 /** The Kysely database type of a decision store. */
 export interface StoreDatabase {
   decisions: DecisionsTable;
   feedback: FeedbackTable;
   activations: ActivationsTable;
+  experiments: ExperimentsTable;
 }
 
 type InsertRow = Insertable<DecisionsTable>;
@@ -94,9 +109,10 @@ export function toRow(record: DecisionRecord): InsertRow {
     request_id: record.requestId ?? null,
     sample_rate: record.sampleRate ?? null,
   };
-  // Key order above is fixed, so the JSON text (and its hash) is canonical for a record.
-  const recordKey = createHash('sha256').update(JSON.stringify(row)).digest('base64url');
-  return { record_key: recordKey, ...row };
+  // Key order above is fixed, so the JSON text (and its hash) is canonical for a record. The shadow
+  // flag joins the hash only when set, so live records keep the keys they had before it existed.
+  const recordKey = createHash('sha256').update(JSON.stringify(record.shadow ? { ...row, shadow: 1 } : row)).digest('base64url');
+  return { record_key: recordKey, ...row, shadow: record.shadow ? 1 : 0 };
 }
 
 /** Turns a stored row back into the record that was written (absent optionals read as undefined, as parsed). */
@@ -123,6 +139,7 @@ export function fromRow(row: SelectRow): DecisionRecord {
         : undefined,
     requestId: row.request_id ?? undefined,
     sampleRate: row.sample_rate === null ? undefined : Number(row.sample_rate),
+    shadow: isTrue(row.shadow),
   };
 }
 

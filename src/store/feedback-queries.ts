@@ -125,7 +125,8 @@ export async function priorActivity(db: Kysely<StoreDatabase>, entityIds: readon
   const unique = [...new Set(entityIds)];
   for (let start = 0; start < unique.length; start += KEYS_PER_LOOKUP) {
     const chunk = unique.slice(start, start + KEYS_PER_LOOKUP);
-    const decisions = await db.selectFrom('decisions').select(['entity_id', 'alert_id', 'decided_at']).where('entity_id', 'in', chunk).where('decided_at', '<', t).execute();
+    // Shadow-arm records are not decisions the entity received; counting them would inflate its history.
+    const decisions = await db.selectFrom('decisions').select(['entity_id', 'alert_id', 'decided_at']).where('entity_id', 'in', chunk).where('decided_at', '<', t).where(sql<boolean>`NOT shadow`).execute();
     for (const d of decisions) out.decisions.push({ entityId: d.entity_id!, alertId: d.alert_id, decidedAt: d.decided_at });
     const feedback = await db
       .selectFrom('feedback')

@@ -11,9 +11,13 @@ import type { FeedbackInput, FeedbackOutcome, StoredFeedback } from './feedback-
 import { feedbackHistory, listFeedback, type PriorActivity, priorActivity, writeFeedback } from './feedback-queries.ts';
 import type { StoreDatabase } from './decision-table.ts';
 import { migrateToLatest } from './migrations/index.ts';
+import type { ExperimentState } from '../experiments/experiment-schema.ts';
+import {
+  createExperiment, experimentArmCounts, experimentPairedCounts, getExperiment, listExperiments, stopArm, stopExperiment,
+} from './experiment-queries.ts';
 import type { StoreDialect } from './migrations/index.ts';
 
-// 21 bound values per row: 500 rows stay far below SQLite's 32,766 and PostgreSQL's 65,535
+// 22 bound values per row: 500 rows stay far below SQLite's 32,766 and PostgreSQL's 65,535
 // parameter limits, while still amortising a statement over many rows.
 const ROWS_PER_INSERT = 500;
 
@@ -21,6 +25,7 @@ const ListOptionsSchema = z.object({
   since: InstantSchema.optional(),
   after: z.object({ decidedAt: InstantSchema, seq: z.number().int().nonnegative() }).optional(),
   limit: z.number().int().min(1).max(MAX_LIST_LIMIT),
+  includeShadow: z.boolean().default(false),
 });
 
 /** A DecisionStore over any Kysely instance whose dialect is SQLite or PostgreSQL. */
@@ -65,6 +70,8 @@ export class KyselyDecisionStore implements DecisionStore {
       .selectFrom('decisions')
       .selectAll()
       .where('alert_id', '=', alertId)
+      // A shadow arm only watched: the alert's decision is the live one.
+      .where(sql<boolean>`NOT shadow`)
       .orderBy('decided_at', 'desc')
       .orderBy('seq', 'desc')
       .limit(1)
@@ -86,8 +93,9 @@ export class KyselyDecisionStore implements DecisionStore {
 
   async listDecisions(options: ListDecisionsOptions): Promise<StoredDecision[]> {
     this.#assertOpen();
-    const { since, after, limit } = ListOptionsSchema.parse(options);
+    const { since, after, limit, includeShadow } = ListOptionsSchema.parse(options);
     let query = this.#db.selectFrom('decisions').selectAll();
+    if (!includeShadow) query = query.where(sql<boolean>`NOT shadow`);
     if (since !== undefined) query = query.where('decided_at', '>=', since);
     if (after !== undefined) {
       query = query.where((eb) =>
@@ -119,6 +127,36 @@ export class KyselyDecisionStore implements DecisionStore {
   async priorActivity(entityIds: readonly string[], t: string): Promise<PriorActivity> {
     this.#assertOpen();
     return priorActivity(this.#db, entityIds, t);
+  }
+
+  async createExperiment(definition: unknown, createdBy: string): Promise<ExperimentState> {
+    this.#assertOpen();
+    return createExperiment(this.#db, definition, createdBy, new Date().toISOString());
+  }
+
+  async getExperiment(id: string): Promise<ExperimentState | undefined> {
+    this.#assertOpen();
+    return getExperiment(this.#db, id);
+  }
+
+  async listExperiments(options: { status?: ExperimentState['status'] } = {}): Promise<ExperimentState[]> {
+    this.#assertOpen();
+    return listExperiments(this.#db, options.status);
+  }
+
+  async stopExperiment(id: string, reason: string): Promise<ExperimentState> {
+    this.#assertOpen();
+    return stopExperiment(this.#db, id, reason, new Date().toISOString());
+  }
+
+  async stopExperimentArm(id: string, arm: string, reason: string): Promise<ExperimentState> {
+    this.#assertOpen();
+    return stopArm(this.#db, id, arm, reason, new Date().toISOString());
+  }
+
+  async experimentCounts(id: string) {
+    this.#assertOpen();
+    return { arms: await experimentArmCounts(this.#db, id), paired: await experimentPairedCounts(this.#db, id) };
   }
 
   async health(): Promise<StoreHealth> {

@@ -8,6 +8,7 @@ import { ZodError } from 'zod';
 import type { DecisionStore } from './decision-store.ts';
 import type { StoreCall, StoreReply } from './store-worker.ts';
 import { IdempotencyConflictError } from './feedback-record.ts';
+import { ExperimentConflictError, UnknownExperimentError } from './experiment-queries.ts';
 
 /** Open `urlOrPath` (as `openStore` would) in a worker thread; resolves once the worker runs. */
 export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore> {
@@ -58,6 +59,12 @@ export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore>
     getFeedbackHistory: (alertId) => call('getFeedbackHistory', alertId),
     listFeedback: (options) => call('listFeedback', options),
     priorActivity: (entityIds, t) => call('priorActivity', entityIds, t),
+    createExperiment: (definition, createdBy) => call('createExperiment', definition, createdBy),
+    getExperiment: (id) => call('getExperiment', id),
+    listExperiments: (options) => call('listExperiments', options),
+    stopExperiment: (id, reason) => call('stopExperiment', id, reason),
+    stopExperimentArm: (id, arm, reason) => call('stopExperimentArm', id, arm, reason),
+    experimentCounts: (id) => call('experimentCounts', id),
     health: async () => (closed ? { ok: false, error: 'decision store is closed' } : failure ? { ok: false, error: failure.message } : call('health')),
     async close() {
       if (closed) return;
@@ -73,5 +80,7 @@ export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore>
 function rebuildError(e: Extract<StoreReply, { ok: false }>['error']): Error {
   if (e.issues) return new ZodError(e.issues as ZodError['issues']);
   if (e.name === 'IdempotencyConflictError' && e.index !== undefined && e.idempotencyKey !== undefined) return new IdempotencyConflictError(e.index, e.idempotencyKey);
+  if (e.name === 'ExperimentConflictError') return new ExperimentConflictError(e.message);
+  if (e.name === 'UnknownExperimentError') return new UnknownExperimentError(e.message);
   return Object.assign(new Error(e.message), { name: e.name });
 }

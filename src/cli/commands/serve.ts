@@ -10,6 +10,8 @@ import { type ApiKey, apiKeysSchema } from '../../http/auth.ts';
 import { startServer } from '../../http/server.ts';
 import { parsePolicy } from '../../policy/index.ts';
 import { followActivations } from '../../registry/activation-follower.ts';
+import { ExperimentFollower } from '../../registry/experiment-follower.ts';
+import { experimentReport } from '../../pipeline/experiment-report.ts';
 import { decisionRecords } from '../../serving/decision-records.ts';
 import { policyForModels } from '../../serving/policy-decider.ts';
 import { storeHistory } from '../../serving/store-history.ts';
@@ -32,6 +34,11 @@ Options:
   --poll-activations-ms MS
                        how often to read the store's activation log and follow 'winnow promote' /
                        'winnow rollback' (WINNOW_POLL_ACTIVATIONS_MS, default 2000)
+                       (also how often running experiments are followed)
+  --guardrail-check-ms MS
+                       how often the running experiment's guardrail is checked: an arm whose
+                       estimated missed-true-positive rate is confidently above its maxMissedRate is
+                       stopped (WINNOW_GUARDRAIL_CHECK_MS, default 30000)
   --policy FILE        policy JSON (WINNOW_POLICY); default: the bundle's recommended thresholds
   --never-suppress IDS comma-separated rule ids never auto-closed by the default policy
                        (WINNOW_NEVER_SUPPRESS, default scr_sanctions)
@@ -74,12 +81,13 @@ export const serveCommand: Command = {
       host: { type: 'string' }, port: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' },
       policy: { type: 'string' }, 'never-suppress': { type: 'string' }, 'api-keys': { type: 'string' },
       'data-dir': { type: 'string' }, database: { type: 'string' }, 'max-pending-records': { type: 'string' }, positive: { type: 'string' },
-      'poll-activations-ms': { type: 'string' },
+      'poll-activations-ms': { type: 'string' }, 'guardrail-check-ms': { type: 'string' },
     });
     const env = process.env;
     const host = v.host ?? env.WINNOW_HOST ?? '127.0.0.1';
     const port = integer({ port: v.port ?? env.WINNOW_PORT }, 'port', 8080);
     const maxPending = integer({ 'max-pending-records': v['max-pending-records'] ?? env.WINNOW_MAX_PENDING_RECORDS }, 'max-pending-records', 200_000, 1);
+    const guardrailMs = integer({ 'guardrail-check-ms': v['guardrail-check-ms'] ?? env.WINNOW_GUARDRAIL_CHECK_MS }, 'guardrail-check-ms', 30_000, 100);
     const pollActivationsMs = integer({ 'poll-activations-ms': v['poll-activations-ms'] ?? env.WINNOW_POLL_ACTIVATIONS_MS }, 'poll-activations-ms', 2000, 50);
     const keysPath = v['api-keys'] ?? env.WINNOW_API_KEYS;
     let apiKeys: ApiKey[] = [];
@@ -111,12 +119,32 @@ export const serveCommand: Command = {
     const store = await openWorkerStore(database ?? join(dataDir, 'winnow.db'));
     await store.init();
     const writer = new BatchingWriter({ store, logger });
+    // Experiments live in the store like activations: every replica polls and follows the running one.
+    const experiments = new ExperimentFollower({
+      store, modelsDir: v.models ?? env.WINNOW_MODELS ?? 'models', intervalMs: pollActivationsMs, logger,
+      base: { neverSuppress: [...new Set([...neverSuppress, ...(policy?.neverSuppress ?? [])])], belowTheLineSampleRate: policy?.belowTheLineSampleRate },
+    });
+    await experiments.start();
+    const guardrails = setInterval(() => void checkGuardrails(), guardrailMs);
+    guardrails.unref();
+    async function checkGuardrails() {
+      const id = experiments.current()?.state.id;
+      if (!id) return;
+      try {
+        const { stopped } = await experimentReport({ store, id, positive });
+        for (const s of stopped) logger.warn({ experiment: id, arm: s.arm, reason: s.reason }, 'guardrail stopped an experiment arm');
+        if (stopped.length > 0) await experiments.poll();
+      } catch (err) {
+        logger.error({ err: (err as Error).message, experiment: id }, 'guardrail check failed');
+      }
+    }
     const metrics = new ServiceMetrics();
     metrics.watchStore(() => writer.stats());
     const app = createApp({
       metrics, log: (line) => logger.info(line, 'request'),
       registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store, feedback: store, history: storeHistory(store, positive),
       activations,
+      experiments: { current: () => experiments.current(), routes: { store, positive, prepare: (d) => experiments.prepare(d), onChange: () => experiments.poll() } },
       storeHealthy: () => writer.healthy(),
       recordBacklogFull: () => writer.pending >= maxPending,
       // Written behind the response, batched with other requests; failures show in /readyz and the log.
@@ -128,8 +156,10 @@ export const serveCommand: Command = {
       const stop = async (signal: string) => {
         log('shutting down', { signal });
         await follower.stop();
+        clearInterval(guardrails);
         await server.close();
         await writer.close();
+        await experiments.stop();
         await store.close();
         await registry.close();
         await activations.close();

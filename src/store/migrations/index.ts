@@ -4,6 +4,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { createDecisions } from './0001-create-decisions.ts';
 import { createFeedback } from './0002-create-feedback.ts';
 import { createActivations } from './0003-create-activations.ts';
+import { createExperiments } from './0004-create-experiments.ts';
 
 /** The SQL dialects a store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -14,6 +15,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0001-create-decisions': createDecisions(dialect),
     '0002-create-feedback': createFeedback(dialect),
     '0003-create-activations': createActivations(dialect),
+    '0004-create-experiments': createExperiments(dialect),
   };
 }
 

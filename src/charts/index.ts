@@ -1,0 +1,6 @@
+/** @module Public surface of the pure charts package: SVG documents built as strings, no dependency. */
+export { barChart, barChartHeight, type BarChartSpec, type BarRow } from './bar-chart.ts';
+export { lineChart, type LineChartSpec, type LineMarker, type LineSeries } from './line-chart.ts';
+export { decadeLabel, linearScale, logScale, type Scale } from './scales.ts';
+export { simulationChart, selectionText, type SimulationChartContext } from './simulation-chart.ts';
+export { el, escapeXml, formatThreshold, percent, polyline, px, svgDocument, text } from './svg.ts';
