@@ -61,7 +61,7 @@ export interface ScoreOptions {
   limits: AlertLimits;
   /** Give up on ONNX Runtime after this long and fail open (ms). */
   timeoutMs: number;
-  /** Needed only by models whose spec reads entity-history columns; without it they read as missing. */
+  /** Needed only by models whose spec reads entity-history columns; without it their alerts with an entity fail open. */
   history?: HistorySource;
   /** Position in the request of each item, when `items` is a subset of it (an experiment arm's share). */
   positions?: readonly number[];
@@ -92,10 +92,15 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
     }
     const a = parsed.alert;
     const row = x.subarray(pending.length * nf, (pending.length + 1) * nf);
+    if (history && !history.ok && a.entityId !== undefined) {
+      // Scoring without the entity's history would pass it off as a first-time entity: fail open.
+      results[index] = unscored(index, a.id, a, `alerts.${at(index)}.entityId`, `not scored: ${history.why}`, true);
+      return;
+    }
     try {
       const record = recordOf(a);
       // Computed by winnow from its own store, so it overrides any attribute of the same name.
-      if (history) Object.assign(record, historyAttributes(a.entityId === undefined ? undefined : history.get(a.entityId)));
+      if (history) Object.assign(record, historyAttributes(a.entityId === undefined || !history.ok ? undefined : history.map.get(a.entityId)));
       encodeRecord(record, spec, row);
     } catch (err) {
       if (!(err instanceof FeatureError)) throw err;
@@ -128,23 +133,26 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
 
 /**
  * Entity histories for the batch, when the model reads them; undefined otherwise (no store round
- * trip for models that do not). A failed lookup fails open like a model error would: thrown here,
- * it reaches the route's error handler, so it is turned into missing values instead.
+ * trip for models that do not). A failed lookup is reported, not hidden: the alerts that needed
+ * it fail open (review, degraded), as they would if the model itself failed.
  */
-async function historyFor(model: LoadedModel, items: unknown[], t: string, source: HistorySource | undefined): Promise<Map<string, EntityHistory> | undefined> {
+async function historyFor(model: LoadedModel, items: unknown[], t: string, source: HistorySource | undefined): Promise<HistoryLookup | undefined> {
   if (!readsHistory(model.manifest.featureSpec.features.map((f) => f.source))) return undefined;
   const ids = new Set<string>();
   for (const item of items) {
     const id = (item as { entityId?: unknown } | null)?.entityId;
     if (typeof id === 'string') ids.add(id);
   }
-  if (!source || ids.size === 0) return new Map();
+  if (ids.size === 0) return { ok: true, map: new Map() };
+  if (!source) return { ok: false, why: 'the model reads entity history but this service has no store to compute it from' };
   try {
-    return await source([...ids], t);
-  } catch {
-    return new Map();
+    return { ok: true, map: await source([...ids], t) };
+  } catch (err) {
+    return { ok: false, why: `entity history unavailable: ${(err as Error).message}` };
   }
 }
+
+type HistoryLookup = { ok: true; map: Map<string, EntityHistory> } | { ok: false; why: string };
 
 type Scores = { ok: true; values: Float32Array } | { ok: false; why: string };
 

@@ -140,3 +140,21 @@ describe.each(backends)('export on %s', (_name, open) => {
     }
   });
 });
+
+describe('a model that reads entity history, when the history cannot be read', () => {
+  it('fails open for alerts with an entity (review, degraded, the reason named) and scores the rest', async () => {
+    const registry = await ModelRegistry.open(models, 'history/1');
+    try {
+      const app = createApp({ registry, policyFor: defaultPolicy, history: async () => { throw new Error('connection refused'); } });
+      const alerts = [alert('H1', 'E1'), { id: 'H2', ruleId: 'tm_structuring', attributes: { amount_usd: 9100 } }];
+      const res = await app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts }) });
+      const { results } = (await res.json()) as { results: { id: string; decision: string; degraded: boolean; score: number | null; error?: { message: string } }[] };
+      expect(results[0]).toMatchObject({ id: 'H1', decision: 'review', degraded: true, score: null });
+      expect(results[0].error?.message).toBe('not scored: entity history unavailable: connection refused');
+      expect(results[1].degraded).toBe(false);
+      expect(results[1].score).not.toBeNull();
+    } finally {
+      await registry.close();
+    }
+  });
+});
