@@ -149,10 +149,10 @@ export function pointAtThreshold(curve: ClosureCurve, t: number): ThresholdPoint
   return { ...pointAt(curve, j), threshold: t };
 }
 
-/** Every point of the curve as columns (compact enough for a JSON file of a million distinct scores). */
-export function curveColumns(curve: ClosureCurve): Record<keyof ThresholdPoint, number[]> {
-  const keys: (keyof ThresholdPoint)[] = ['threshold', 'alerts', 'closed', 'closedShare', 'reviewed', 'falsePositivesClosed', 'fpReduction', 'positivesClosed', 'positivesKept', 'recall', 'precision'];
-  const out = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<keyof ThresholdPoint, number[]>;
+/** Every point of the curve as columns, compact enough for a JSON file of a million distinct scores (`alerts` is one number, left out). */
+export function curveColumns(curve: ClosureCurve): Record<Exclude<keyof ThresholdPoint, 'alerts'>, number[]> {
+  const keys: Exclude<keyof ThresholdPoint, 'alerts'>[] = ['threshold', 'closed', 'closedShare', 'reviewed', 'falsePositivesClosed', 'fpReduction', 'positivesClosed', 'positivesKept', 'recall', 'precision'];
+  const out = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<Exclude<keyof ThresholdPoint, 'alerts'>, number[]>;
   for (let j = 0; j < curve.thresholds.length; j++) {
     const p = pointAt(curve, j);
     for (const k of keys) out[k].push(p[k]);

@@ -15,7 +15,7 @@ const SEED = 7;
  * How far a recall measured on later alerts may fall short of the target, by chance alone: the recall
  * reached on the check part is a binomial share of its n₂ true positives (sd √(r(1−r)/n₂)), and the
  * threshold is itself an estimate from the fit part's n₁ (sd √(r(1−r)/n₁) in recall). Three standard
- * deviations of the two together: at r = 0.95 with ~1,040 and ~690 true positives that is 0.032, at 0.99
+ * deviations of the two together: at r = 0.95 with the 998 and 732 true positives here that is 0.032, at 0.99
  * it is 0.015. A shortfall beyond it means the choice, not chance, is wrong.
  */
 function tolerance(r: number, n1: number, n2: number): number {

@@ -88,6 +88,9 @@ export function formatSimulation(r: SimulateResult, source: string, minutesPerAl
       `  per-${by} thresholds close ${pct(g.perGroup.closedShare)} of alerts vs ${pct(g.global.closedShare)} with one threshold (${formatThreshold(g.global.threshold)}), at the same recall target ` +
         `(reached: ${pct(g.perGroup.recall, 2)} vs ${pct(g.global.recall, 2)}): ${count(saved)} fewer alerts to review, ${count(hours)} analyst hours`,
     );
+    if (sim.selection.kind !== 'recall') {
+      lines.push(`  (the target is the recall the budget's threshold reaches; the one threshold compared is the highest that keeps it)`);
+    }
     if (g.method === 'global') lines.push(`  (no set of per-${by} thresholds beats the single one here, so it is kept for every ${by})`);
   }
 
