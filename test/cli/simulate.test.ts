@@ -66,6 +66,15 @@ describe('winnow simulate', () => {
     expect(share.chosen.reviewed).toBeLessThanOrEqual(0.4 * 6000);
   });
 
+  it("never closes what 'winnow serve' never closes, unless told otherwise", () => {
+    const byDefault = runCli(BASE, dir);
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect(byDefault.stdout).toMatch(/never suppressed \(always reviewed, whatever the score\): scr_sanctions: /);
+    const none = runCli([...BASE, '--never-suppress', ''], dir);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout).not.toContain('never suppressed');
+  });
+
   it('names a label column the file does not have', () => {
     const res = runCli(['simulate', '--model', MODEL, '--data', 'alerts.csv', '--label', 'is_fraud'], dir);
     expect(res.code).toBe(1);

@@ -50,7 +50,8 @@ Per-group thresholds:
 Policy and checks:
   --never-suppress RULES    comma-separated rule ids whose alerts are never closed (as the serving
                             policy's neverSuppress): they stay in every review queue and their true
-                            positives count in recall
+                            positives count in recall. Default: the same as 'winnow serve'
+                            (WINNOW_NEVER_SUPPRESS, else scr_sanctions); --never-suppress '' for none
   --rule-column COL         column holding rule ids for --never-suppress (default rule_id)
   --check-fraction F        choose on the earliest (1 - F) of the rows, then report what the chosen
                             thresholds do on the latest F, which they never saw (default 0: no check)
@@ -150,12 +151,14 @@ export const simulateCommand: Command = {
     const checkFraction = v['check-fraction'] === undefined ? 0 : positiveNumber(v['check-fraction'], 'check-fraction', { max: 1, inclusiveMax: false })!;
     if (v.chart && !v.chart.toLowerCase().endsWith('.svg')) throw new UsageError(`--chart writes SVG: give a file ending in .svg, got '${v.chart}'`);
 
+    // The serving default, so a simulation never closes alerts the service would not.
+    const neverSuppress = v['never-suppress'] === undefined ? list({ n: process.env.WINNOW_NEVER_SUPPRESS ?? 'scr_sanctions' }, 'n') : list(v, 'never-suppress');
     const res = await simulate({
       model, data, label, weightColumn: v.weight, holdout: v.holdout, since: v.since, until: v.until, timeColumn: v['time-column'],
       selection, period, minutesPerAlert, groupColumn, minGroupPositives: integer(v, 'min-group-positives', 20, 1), minGroupRecall: groupRecallFloor(v['min-group-recall']),
-      neverSuppress: list(v, 'never-suppress'), ruleColumn: v['rule-column'], checkFraction,
+      neverSuppress, ruleColumn: v['rule-column'], checkFraction,
     });
-    for (const rule of res.unknownNeverSuppress) console.error(`warning: --never-suppress ${rule}: no alert in ${basename(data)} has this rule id`);
+    if (v['never-suppress'] !== undefined) for (const rule of res.unknownNeverSuppress) console.error(`warning: --never-suppress ${rule}: no alert in ${basename(data)} has this rule id`);
     const source = basename(data);
     console.log(formatSimulation(res, source, minutesPerAlert));
     if (v.json) {
