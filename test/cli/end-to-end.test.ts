@@ -94,7 +94,7 @@ describe('the CLI explains what went wrong', () => {
     expect(res.stderr).toMatch(message);
   });
 
-  it.each(['generate', 'train', 'evaluate', 'score', 'serve', 'replay', 'export', 'retrain', 'promote', 'rollback', 'api-key'])('winnow %s --help shows usage and an example', (cmd) => {
+  it.each(['generate', 'train', 'evaluate', 'score', 'serve', 'replay', 'export', 'retrain', 'promote', 'rollback', 'simulate', 'experiment', 'api-key'])('winnow %s --help shows usage and an example', (cmd) => {
     const res = runCli([cmd, '--help'], dir);
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(new RegExp(`^Usage: winnow ${cmd} `));
