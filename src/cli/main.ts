@@ -2,11 +2,13 @@
 import { type Command, UsageError } from './args.ts';
 import { apiKeyCommand } from './commands/api-key.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
+import { driftCommand } from './commands/drift.ts';
 import { exportCommand } from './commands/export.ts';
 import { experimentCommand } from './commands/experiment.ts';
 import { replayCommand } from './commands/replay.ts';
 import { retrainCommand } from './commands/retrain.ts';
 import { generateCommand } from './commands/generate.ts';
+import { importCommand } from './commands/import.ts';
 import { promoteCommand } from './commands/promote.ts';
 import { rollbackCommand } from './commands/rollback.ts';
 import { scoreCommand } from './commands/score.ts';
@@ -14,7 +16,7 @@ import { serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { trainCommand } from './commands/train.ts';
 
-const COMMANDS: Command[] = [generateCommand, trainCommand, evaluateCommand, simulateCommand, scoreCommand, serveCommand, promoteCommand, rollbackCommand, replayCommand, exportCommand, retrainCommand, experimentCommand, apiKeyCommand];
+const COMMANDS: Command[] = [generateCommand, trainCommand, importCommand, evaluateCommand, simulateCommand, scoreCommand, serveCommand, promoteCommand, rollbackCommand, replayCommand, exportCommand, retrainCommand, driftCommand, experimentCommand, apiKeyCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

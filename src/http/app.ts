@@ -15,6 +15,8 @@ import { apiError } from './errors.ts';
 import { addFeedbackRoutes } from './feedback-routes.ts';
 import { addModelRoutes } from './model-routes.ts';
 import { ServiceMetrics } from './metrics.ts';
+import { DriftMonitor } from '../drift/drift-monitor.ts';
+import { addDriftRoutes } from './drift-routes.ts';
 import { openApiDocument } from './openapi.ts';
 
 export interface AppOptions {
@@ -52,6 +54,10 @@ export interface AppOptions {
   experiments?: { current(): ExperimentRuntime | undefined; routes: Omit<ExperimentRouteOptions, 'apiKeys'> };
   /** Prometheus metrics served at /metrics; a fresh set when absent. */
   metrics?: ServiceMetrics;
+  /** Rolling window of recent scored alerts for drift (`/v1/models/{name}/{version}/drift`, `winnow_drift_psi`); a fresh one when absent. */
+  drift?: DriftMonitor;
+  /** Reason codes per scored alert when a request does not say (`"explain": N` does); 0 or absent: none. */
+  reasonCodes?: number;
   /** Access log: one line per request (method, route, status, ms, request id). */
   log?: (line: { requestId: string; method: string; path: string; status: number; ms: number }) => void;
 }
@@ -61,6 +67,7 @@ export function createApp(o: AppOptions): Hono {
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
   const envelope = scoreRequestSchema(limits);
   const metrics = o.metrics ?? new ServiceMetrics();
+  const drift = o.drift ?? new DriftMonitor();
   const app = new Hono();
   app.use(requestId());
   app.use(metrics.middleware());
@@ -97,7 +104,7 @@ export function createApp(o: AppOptions): Hono {
       const model = o.registry.active;
       model.acquire();
       try {
-        const options = { limits, timeoutMs: o.scoreTimeoutMs ?? 2000, history: o.history };
+        const options = { limits, timeoutMs: o.scoreTimeoutMs ?? 2000, history: o.history, explain: parsed.data.explain ?? o.reasonCodes ?? 0 };
         const experiment = o.experiments?.current();
         const { results, shadow } = experiment
           ? await scoreExperiment(experiment, model, o.policyFor, parsed.data.alerts, options)
@@ -105,6 +112,7 @@ export function createApp(o: AppOptions): Hono {
         // Shadow results are recorded (flagged) but never answered: they decide nothing.
         o.record?.(shadow.length > 0 ? [...results, ...shadow] : results, model, c.get('requestId'));
         metrics.observeResults(results);
+        drift.observe(model.manifest, results);
         return c.json({ model: { name: model.name, version: model.version }, results: results.map(present) });
       } finally {
         model.release();
@@ -113,6 +121,7 @@ export function createApp(o: AppOptions): Hono {
   );
 
   addModelRoutes(app, { registry: o.registry, activations: o.activations, apiKeys: keys });
+  addDriftRoutes(app, { monitor: drift, apiKeys: keys, registry: metrics.registry });
   if (o.experiments) addExperimentRoutes(app, { ...o.experiments.routes, apiKeys: keys });
   app.get('/v1/decisions/:alertId', requireScope(keys, 'score'), async (c) => {
     if (!o.decisions) return c.json(apiError('not_configured', 'this server keeps no decision store'), 404);
@@ -140,5 +149,6 @@ function present(r: AlertResult) {
   return {
     id: r.id, index: r.index, score: r.score, rank: r.rank, band: r.band, decision: r.decision, reason: r.reason,
     sample: r.sample, degraded: r.degraded, model: r.model, policyVersion: r.policyVersion, ...(r.experiment ? { experiment: r.experiment } : {}), ...(r.error ? { error: r.error } : {}),
+    ...(r.reasons ? { reasons: r.reasons } : {}), ...(r.reasonsUnavailable ? { reasonsUnavailable: r.reasonsUnavailable } : {}),
   };
 }

@@ -1,7 +1,7 @@
 /** @module The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 import { z } from 'zod';
 import { FEEDBACK_LIMITS, FeedbackInputSchema } from '../store/feedback-record.ts';
-import { type AlertLimits, alertSchema } from '../serving/alert-schema.ts';
+import { type AlertLimits, alertSchema, explainField } from '../serving/alert-schema.ts';
 import { MAX_HISTORY_LIMIT } from '../store/activation-log.ts';
 import { noteBodySchema as noteBody } from './model-routes.ts';
 import { experimentPaths } from './experiment-openapi.ts';
@@ -12,7 +12,7 @@ const error = (description: string) => ({ description, content: json(errorBodySc
 
 /** Build the document for the given limits (they appear as maxItems/maxLength in the schemas). */
 export function openApiDocument(limits: AlertLimits) {
-  const scoreRequest = z.object({ alerts: z.array(alertSchema(limits)).min(1).max(limits.maxBatch) });
+  const scoreRequest = z.object({ alerts: z.array(alertSchema(limits)).min(1).max(limits.maxBatch), explain: explainField });
   const secured = [{ apiKey: [] }];
   return {
     openapi: '3.1.0',
@@ -25,7 +25,7 @@ export function openApiDocument(limits: AlertLimits) {
           security: secured,
           requestBody: { required: true, content: json(scoreRequest) },
           responses: {
-            200: { description: 'one result per alert, in request order; malformed alerts get an error and review', content: json(scoreResponseSchema) },
+            200: { description: 'one result per alert, in request order; malformed alerts get an error and review; with explain, scored alerts carry reasons', content: json(scoreResponseSchema) },
             400: error('the body is not JSON or the envelope is invalid (the error names the field)'),
             401: error('missing or unknown API key'),
             403: error('the key lacks the score scope'),
@@ -47,6 +47,17 @@ export function openApiDocument(limits: AlertLimits) {
             422: error('the bundle failed to load or probe; the old one keeps serving and nothing is recorded'),
             413: error('the body is over 16 KB'),
             503: error('the activation log could not be written; nothing changed'),
+          },
+        },
+      },
+      '/v1/models/{name}/{version}/drift': {
+        get: {
+          summary: 'Drift of recently scored alerts vs the model reference (score or admin scope)', security: secured,
+          description: 'PSI per feature and for the score over this process\'s rolling window of recent scored alerts (default the last 10,000), with reference and current bin shares (missing share last) and a status: stable < 0.1 ≤ moderate < 0.25 ≤ major.',
+          parameters: ['name', 'version'].map((n) => ({ name: n, in: 'path', required: true, schema: { type: 'string' } })),
+          responses: {
+            200: { description: '{model, windowSize, windowCapacity, thresholds, status, score, features: [{name, psi, status, edges, reference, current}]}' },
+            404: error('this process has not scored alerts with that model, or its manifest has no reference distributions'),
           },
         },
       },

@@ -8,6 +8,14 @@ export const errorBodySchema = z.object({
 
 const modelRef = z.object({ name: z.string(), version: z.string() });
 
+/** One reason code (src/explain): TreeSHAP contribution of a feature to the alert's log-odds. */
+export const reasonCodeSchema = z.object({
+  feature: z.string().describe('feature name in the model spec'),
+  value: z.union([z.number(), z.string(), z.boolean(), z.null()]).describe('the attribute value as sent; null when missing'),
+  contribution: z.number().describe('change in log-odds (raw margin, before calibration) this value made against the average alert; > 0 raised the risk'),
+  label: z.string().describe('e.g. "amount_usd = 9500 raised the risk"'),
+});
+
 /** One alert's result in a `POST /v1/score` response. */
 export const alertResultSchema = z.object({
   id: z.string().nullable().describe('the alert id; null when the item had no readable id'),
@@ -23,6 +31,8 @@ export const alertResultSchema = z.object({
   policyVersion: z.string(),
   experiment: z.object({ id: z.string(), arm: z.string() }).optional().describe('the experiment arm that decided, while an experiment runs'),
   error: z.object({ path: z.string(), message: z.string() }).optional(),
+  reasons: z.array(reasonCodeSchema).optional().describe('with explain: the features that moved the log-odds most, largest |contribution| first'),
+  reasonsUnavailable: z.string().optional().describe('explain was asked for but the model cannot give reason codes (e.g. its trees carry no node cover)'),
 });
 
 export const scoreResponseSchema = z.object({ model: modelRef, results: z.array(alertResultSchema) });

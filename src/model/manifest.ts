@@ -1,6 +1,7 @@
 /** @module The zod schema of a bundle's manifest.json: the single source of truth for its shape and invariants. */
 import { z } from 'zod';
 import { featureSpecSchema, specHash } from '../features/spec.ts';
+import { calibrationSchema } from '../calibration/calibration-schema.ts';
 
 /** File names inside a bundle directory. */
 export const BUNDLE_FILES = { manifest: 'manifest.json', onnx: 'model.onnx', card: 'MODEL_CARD.md' } as const;
@@ -56,6 +57,15 @@ export const referenceHistogramSchema = z.looseObject({
   missing: z.number().nonnegative().optional(),
 });
 
+/** Origin of an imported model: the tool, the exact file (name and sha256) and the file's own format version. */
+export const provenanceSchema = z.looseObject({
+  tool: z.enum(['xgboost', 'lightgbm', 'onnx']),
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+  formatVersion: z.string().min(1),
+  importedAt: z.iso.datetime({ offset: true }),
+});
+
 const manifestObjectSchema = z.object({
   formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
   name: pathSegment,
@@ -94,6 +104,14 @@ const manifestObjectSchema = z.object({
   thresholds: z.object({ recall95: probability, recall99: probability }),
   trees: z.object({ count, maxDepth: count, leaves: count }),
   reference: z.record(z.string(), referenceHistogramSchema).optional(),
+  /** Holdout performance per rule family (rule_id prefix), when the data has a rule_id column; see family-metrics.ts. */
+  holdoutByRuleFamily: z.array(z.looseObject({ family: z.string().min(1), rows: count, positives: count })).optional(),
+  /** Reference distribution of the (calibrated) score, for drift checks; see src/drift. */
+  scoreReference: referenceHistogramSchema.optional(),
+  /** Map applied to ONNX Runtime's probability before anything reads it; absent = scores are used as ONNX gives them. */
+  calibration: calibrationSchema.optional(),
+  /** Where a model made by another tool came from (`winnow import`); absent for models winnow trained. */
+  provenance: provenanceSchema.optional(),
 });
 
 /** Schema of manifest.json, with the cross-field checks (spec hash, threshold order, counts, reference names). */

@@ -1,5 +1,6 @@
 /** @module Renders MODEL_CARD.md from a manifest, so the human-readable card can never disagree with it. */
 import type { EvaluationMetrics, Manifest } from './manifest.ts';
+import { calibrationSection, familySection, lineageLines, monitoringSection } from './model-card-sections.ts';
 
 const num = (x: number | undefined, digits = 4): string => (x === undefined ? '—' : x.toFixed(digits));
 const pct = (x: number | undefined): string => (x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -70,6 +71,22 @@ function trainingSummary(t: Manifest['training']): string {
   if (t.trainRange) lines.push(`- Training period: ${t.trainRange.from} to ${t.trainRange.to}`);
   if (t.validRange) lines.push(`- Validation period: ${t.validRange.from} to ${t.validRange.to}`);
   if (t.holdoutRange) lines.push(`- Holdout period: ${t.holdoutRange.from} to ${t.holdoutRange.to}`);
+  lines.push(...lineageLines(t));
+  return lines.join('\n');
+}
+
+/** An imported model: where it came from, and the labelled data winnow measured it on (not its training data). */
+function importedSummary(m: Manifest): string {
+  const p = m.provenance!;
+  const t = m.training;
+  const lines = [
+    `- Trained outside winnow with **${p.tool}** and imported by \`winnow import\` on ${p.importedAt}. winnow does not know the data it was trained on.`,
+    `- Source file: \`${p.file}\` (format ${p.formatVersion}), sha256 \`${p.sha256}\``,
+  ];
+  if (typeof t.validationSource === 'string') lines.push(`- Metrics and thresholds below come from \`${t.validationSource}\`${typeof t.labelColumn === 'string' ? ` (label \`${t.labelColumn}\`)` : ''}, scored through ONNX Runtime after import`);
+  if (t.timeColumn) lines.push(`- Time column: \`${t.timeColumn}\` (thresholds chosen on the earlier rows, checked on the later holdout)`);
+  if (t.validRange) lines.push(`- Validation period: ${t.validRange.from} to ${t.validRange.to}`);
+  if (t.holdoutRange) lines.push(`- Holdout period: ${t.holdoutRange.from} to ${t.holdoutRange.to}`);
   return lines.join('\n');
 }
 
@@ -111,7 +128,7 @@ suspicious, and must not be the sole basis for filing or not filing a report.
 
 ## Training data
 
-${trainingSummary(m.training)}
+${m.provenance ? importedSummary(m) : trainingSummary(m.training)}
 
 ## Features
 
@@ -136,6 +153,7 @@ ${thresholdsTable(m)}
 Thresholds were chosen on the validation set as the highest score that still keeps the target share of true
 positives above it. "FP reduction" is the share of false-positive alerts that fall below the threshold.
 
+${familySection(m)}${calibrationSection(m)}
 ## Limitations and caveats
 
 - Labels exist only for alerts analysts reviewed; true positives the rules never raised are invisible, so
@@ -146,7 +164,10 @@ positives above it. "FP reduction" is the share of false-positive alerts that fa
   whatever the score.
 - An alert that cannot be scored must fail open to review.
 - Scores are probabilities only as far as the calibration metrics above show; read them as a ranking first.
+- Performance is measured on one time-ordered holdout; families with few true positives above have wide
+  uncertainty, and a new rule or product has no history in the training data at all.
 
+${monitoringSection(m)}
 ## Integrity
 
 - Feature spec hash: \`${m.specHash}\`

@@ -2,6 +2,7 @@
 import type { Manifest } from '../model/index.ts';
 import { evaluationMetrics } from '../model/evaluation.ts';
 import type { EvaluationMetrics } from '../model/manifest.ts';
+import { calibrationCheck, type CalibrationCheck } from '../calibration/calibration-check.ts';
 import { scoreLabelled, type ScoreLabelledOptions } from './score-labelled.ts';
 
 export interface EvaluateBundleOptions {
@@ -30,11 +31,14 @@ export interface EvaluateBundleResult {
   evaluatedRows: number;
   /** The weight column the metrics were weighted by, if any. */
   weightColumn?: string;
+  /** Brier, reliability and per-band expected true positives before and after calibration, for a calibrated bundle. */
+  calibration?: CalibrationCheck;
 }
 
 /** Evaluate a bundle on a labelled file; metrics include the outcome at the bundle's recommended thresholds. */
 export async function evaluateBundle(o: EvaluateBundleOptions): Promise<EvaluateBundleResult> {
   const s = await scoreLabelled(o satisfies ScoreLabelledOptions);
   const metrics = evaluationMetrics(s.labels, s.scores, s.manifest.thresholds, s.weights);
-  return { manifest: s.manifest, metrics, labelledRows: s.labelledRows, evaluatedRows: s.rows.length, weightColumn: s.weightColumn };
+  const calibration = s.manifest.calibration && calibrationCheck(s.labels, s.rawScores, s.scores, s.manifest.thresholds, s.weights);
+  return { manifest: s.manifest, metrics, labelledRows: s.labelledRows, evaluatedRows: s.rows.length, weightColumn: s.weightColumn, ...(calibration ? { calibration } : {}) };
 }

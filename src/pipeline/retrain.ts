@@ -82,7 +82,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
     const { manifest, onnxBytes } = await readBundle(dir);
     const enc = encodeLabelled(holdoutTable, manifest.featureSpec, LABEL, TIME);
     const rows = timeOrderedSplit(labelledRows(enc.labels), enc.times, split).holdout;
-    const scorer = await OnnxScorer.load(onnxBytes);
+    const scorer = await OnnxScorer.load(onnxBytes, { calibration: manifest.calibration });
     try {
       return { labels: gather(enc.labels, rows), scores: await scorer.score(gatherRows(enc.x, enc.numFeatures, rows), rows.length), rows, threshold: manifest.thresholds.recall95 };
     } finally {

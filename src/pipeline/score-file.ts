@@ -4,6 +4,8 @@ import { writeTable } from '../io/write-table.ts';
 import { readBundle } from '../model/index.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
 import { cellRef } from './columns.ts';
+import { onnxToTreeEnsemble } from '../onnx/onnx-to-tree-ensemble.ts';
+import { reasonColumns } from './reason-columns.ts';
 import { readTable } from '../io/read-table.ts';
 
 /** Columns added to the output. Prefixed so they never collide with the input's own columns. */
@@ -20,7 +22,7 @@ export interface ScoreFileResult {
  * score, rank (1 = most likely true risk) and error. A row that cannot be encoded is kept, with an
  * empty score and the reason: no alert is ever dropped.
  */
-export async function scoreFile({ model, data, out }: { model: string; data: string; out: string }): Promise<ScoreFileResult> {
+export async function scoreFile({ model, data, out, explain = 0 }: { model: string; data: string; out: string; explain?: number }): Promise<ScoreFileResult> {
   const { manifest, onnxBytes } = await readBundle(model);
   const spec = manifest.featureSpec;
   const table = await readTable(data);
@@ -43,7 +45,9 @@ export async function scoreFile({ model, data, out }: { model: string; data: str
       }
     }
   }
-  const scorer = await OnnxScorer.load(onnxBytes);
+  // --explain N: reason_k / reason_k_contribution columns from TreeSHAP over the bundle's trees.
+  const reasons = explain > 0 ? reasonColumns(onnxToTreeEnsemble(onnxBytes, { numFeatures: spec.features.length }).model, spec, x, explain) : undefined;
+  const scorer = await OnnxScorer.load(onnxBytes, { calibration: manifest.calibration });
   let scores: Float32Array;
   try {
     scores = await scorer.score(x, table.rowCount);
@@ -54,11 +58,12 @@ export async function scoreFile({ model, data, out }: { model: string; data: str
   order.sort((a, b) => scores[b] - scores[a] || a - b);
   const rank = new Int32Array(table.rowCount);
   order.forEach((row, i) => { rank[row] = i + 1; });
-  const names = [...table.names, ...SCORE_COLUMNS];
+  const names = [...table.names, ...SCORE_COLUMNS, ...(reasons?.columns ?? [])];
   const rows = (function* () {
     for (let r = 0; r < table.rowCount; r++) {
       const row: AttributeValue[] = table.columns.map((col) => col[r]);
       row.push(errors[r] ? null : scores[r], errors[r] ? null : rank[r], errors[r]);
+      if (reasons) row.push(...reasons.cells(r, !errors[r]));
       yield row;
     }
   })();

@@ -1,6 +1,7 @@
 /** @module Load a labelled file, pick the rows to measure (holdout, period), and score them with a bundle through ONNX Runtime. */
 import { type Manifest, readBundle } from '../model/index.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
+import { applyCalibration } from '../calibration/apply.ts';
 import { readTable, type Table } from '../io/read-table.ts';
 import { gather, gatherRows } from './columns.ts';
 import { encodeLabelled, labelledRows } from './load-labelled.ts';
@@ -29,7 +30,10 @@ export interface ScoredLabelled {
   /** Table rows scored. */
   rows: Int32Array;
   labels: Float32Array;
+  /** Scores as served (calibrated when the bundle has a calibration map). */
   scores: Float32Array;
+  /** ONNX Runtime's scores before calibration (the same array as `scores` without a map). */
+  rawScores: Float32Array;
   weights?: Float32Array;
   times?: Float64Array;
   /** Labelled rows in the file. */
@@ -68,9 +72,12 @@ export async function scoreLabelled(o: ScoreLabelledOptions): Promise<ScoredLabe
   if (rows.length === 0) throw new Error(`${o.data}: no labelled rows to evaluate${needsTime ? ' in the chosen period' : ''}`);
   const scorer = await OnnxScorer.load(onnxBytes);
   try {
-    const scores = await scorer.score(gatherRows(data.x, data.numFeatures, rows), rows.length);
+    // Raw ONNX scores are kept so a calibrated bundle can be checked before and after its map.
+    const rawScores = await scorer.score(gatherRows(data.x, data.numFeatures, rows), rows.length);
+    const scores = applyCalibration(manifest.calibration, rawScores);
     return {
       manifest,
+      rawScores,
       table,
       rows,
       labels: gather(data.labels, rows),

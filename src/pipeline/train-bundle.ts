@@ -12,6 +12,10 @@ import { columnIndex, gather, gatherRows } from './columns.ts';
 import { readTable } from '../io/read-table.ts';
 import { type EncodedTable, encodeLabelled, labelledRows, resolveSpec, sourceName } from './load-labelled.ts';
 import { type SplitFractions, timeOrderedSplit } from './split.ts';
+import { applyCalibration, calibrationCheck, type CalibrationMethod, fitCalibration } from '../calibration/index.ts';
+import { referenceDistributions } from '../drift/reference.ts';
+import { sha256File } from './file-hash.ts';
+import { metricsByRuleFamily } from '../model/family-metrics.ts';
 
 export interface TrainBundleOptions {
   data: string;
@@ -29,6 +33,8 @@ export interface TrainBundleOptions {
   /** A feature spec JSON file; inferred from the data when absent. */
   spec?: string;
   params?: TrainParamsInput;
+  /** Calibration fitted on the validation set and applied after ONNX Runtime (default 'none'; see README "Calibration"). */
+  calibrate?: CalibrationMethod;
   fractions?: Partial<SplitFractions>;
   name?: string;
   version?: string;
@@ -93,12 +99,24 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
   // Metrics come from ONNX Runtime on the exported bytes: the numbers describe what will be served.
   const scorer = await OnnxScorer.load(onnxBytes);
   try {
-    const validScores = await scorer.score(validSet.x, validSet.numRows);
+    const validRaw = await scorer.score(validSet.x, validSet.numRows);
+    // Fitted on validation, then every metric and threshold below is computed on calibrated scores, as served.
+    const calibration = fitCalibration(o.calibrate ?? 'none', validSet.labels, validRaw, validSet.weights);
+    const validScores = applyCalibration(calibration, validRaw);
     const validation = evaluationMetrics(validSet.labels, validScores, undefined, validSet.weights);
     const thresholds = recommendThresholds(validation);
-    const holdout = holdoutSet.numRows > 0
-      ? evaluationMetrics(holdoutSet.labels, await scorer.score(holdoutSet.x, holdoutSet.numRows), thresholds, holdoutSet.weights)
+    const holdoutRaw = holdoutSet.numRows > 0 ? await scorer.score(holdoutSet.x, holdoutSet.numRows) : undefined;
+    const holdoutScores = holdoutRaw && applyCalibration(calibration, holdoutRaw);
+    const holdout = holdoutScores && evaluationMetrics(holdoutSet.labels, holdoutScores, thresholds, holdoutSet.weights);
+    if (calibration) log(`calibration: ${calibration.method}, fitted on ${validSet.numRows} validation rows`);
+    const check = calibration && holdoutRaw && holdoutScores ? calibrationCheck(holdoutSet.labels, holdoutRaw, holdoutScores, thresholds, holdoutSet.weights) : undefined;
+    // Drift reference: the holdout (newest rows, scored out of sample as they will be served), else validation.
+    const refSet = holdoutScores ? { set: holdoutSet, scores: holdoutScores, source: 'holdout' } : { set: validSet, scores: validScores, source: 'validation' };
+    const ruleCol = table.names.indexOf('rule_id');
+    const byFamily = holdoutScores && ruleCol >= 0
+      ? metricsByRuleFamily(Array.from(split.holdout, (r) => { const v = table.columns[ruleCol][r]; return v === null || v === undefined ? null : String(v); }), holdoutSet.labels, holdoutScores, thresholds.recall95, holdoutSet.weights)
       : undefined;
+    const ref = referenceDistributions(spec.features.map((f) => f.name), refSet.set.x, refSet.scores);
     const positives = trainSet.labels.reduce((a, b) => a + b, 0);
     const range = (rows: Int32Array) => {
       if (!data.times || rows.length === 0) return undefined;
@@ -119,6 +137,8 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
           rows: trainSet.numRows, positives, baseRate: positives / trainSet.numRows, source: sourceName(o.data),
           // The path as the user gave it, so the card's reproduce command can be pasted as is.
           dataPath: o.data,
+          // Lineage for the model card: exactly which file, and how the label reads.
+          dataSha256: await sha256File(o.data),
           timeColumn: o.timeColumn, labelColumn: o.label, weightColumn: o.weightColumn, weighted: trainWeights,
           trainRange: range(split.train), validRange: o.valid ? undefined : range(split.valid),
           holdoutRange: range(split.holdout), validationSource: o.valid ? sourceName(o.valid) : undefined,
@@ -129,6 +149,10 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
         parameters: { ...result.params },
         metrics: { validation, holdout },
         thresholds,
+        ...(byFamily ? { holdoutByRuleFamily: byFamily } : {}),
+        reference: ref.features,
+        scoreReference: { ...ref.score, source: refSet.source, rows: refSet.set.numRows },
+        ...(calibration ? { calibration: { ...calibration, fittedOn: 'validation', fitRows: validSet.numRows, ...(check ? { holdoutCheck: check } : {}) } } : {}),
         trees: {
           count: result.model.trees.length,
           maxDepth: Math.max(0, ...result.model.trees.map((t) => treeDepth(t))),

@@ -1,5 +1,7 @@
 /** @module OnnxScorer: the project's only use of onnxruntime-node; scores feature rows with a binary ONNX classifier. */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { applyCalibration } from '../calibration/apply.ts';
+import type { CalibrationMap } from '../calibration/calibration-schema.ts';
 
 /** Options of `OnnxScorer.load`. */
 export interface OnnxScorerOptions {
@@ -14,6 +16,8 @@ export interface OnnxScorerOptions {
   probabilityOutput?: string;
   /** ORT log severity (0 verbose … 4 fatal). Default 4: every failure reaches the caller as an Error instead. */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /** The bundle's calibration map (manifest.calibration): applied to every probability, so no caller sees raw scores. */
+  calibration?: CalibrationMap;
 }
 
 type Meta = InferenceSession.ValueMetadata;
@@ -32,6 +36,7 @@ export class OnnxScorer {
     readonly inputName: string,
     readonly numFeatures: number,
     readonly probabilityOutput: string,
+    readonly calibration?: CalibrationMap,
   ) {
     this.#session = session;
   }
@@ -50,7 +55,7 @@ export class OnnxScorer {
     try {
       const { inputName, numFeatures } = checkInput(session.inputMetadata, options.numFeatures);
       const probabilityOutput = pickProbabilityOutput(session.outputMetadata, options.probabilityOutput);
-      return new OnnxScorer(session, inputName, numFeatures, probabilityOutput);
+      return new OnnxScorer(session, inputName, numFeatures, probabilityOutput, options.calibration);
     } catch (err) {
       await session.release();
       throw err;
@@ -80,7 +85,7 @@ export class OnnxScorer {
     const data = out.data as Float32Array;
     const p = new Float32Array(numRows);
     for (let i = 0; i < numRows; i++) p[i] = data[2 * i + 1];
-    return p;
+    return applyCalibration(this.calibration, p);
   }
 
   /** Free the native session; later calls to `score` throw. */

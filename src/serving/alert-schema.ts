@@ -1,6 +1,7 @@
 /** @module The alert as pipelines send it, with the size limits that keep one request from hurting the service. */
 import { z } from 'zod';
 import type { AttributeValue } from '../features/index.ts';
+import { MAX_REASON_CODES } from '../explain/reason-codes.ts';
 
 export interface AlertLimits {
   /** Alerts per request. */
@@ -42,8 +43,12 @@ export type Alert = z.infer<ReturnType<typeof alertSchema>>;
 
 /** zod schema of the request envelope; alerts are checked one by one afterwards, so one bad alert fails alone. */
 export function scoreRequestSchema(limits: AlertLimits) {
-  return z.object({ alerts: z.array(z.unknown()).min(1).max(limits.maxBatch) });
+  return z.object({ alerts: z.array(z.unknown()).min(1).max(limits.maxBatch), explain: explainField });
 }
+
+/** `"explain": N` in a score request: reason codes (top N TreeSHAP contributions) per scored alert. */
+export const explainField = z.number().int().min(0).max(MAX_REASON_CODES).optional()
+  .describe(`reason codes per scored alert: the N features that moved its log-odds most (0–${MAX_REASON_CODES}); default: the server's --reason-codes (0)`);
 
 /**
  * The record `encode` reads: the alert's attributes plus its envelope fields under the column

@@ -53,7 +53,8 @@ export async function scoreExperiment(rt: ExperimentRuntime, active: LoadedModel
     const model = arm.model ?? active;
     if (arm.model) arm.model.acquire();
     try {
-      const scored = await scoreAlerts(model, arm.decider ?? policyFor(model), subset, { ...o, positions });
+      // Shadow results are never answered, so they need no reason codes.
+      const scored = await scoreAlerts(model, arm.decider ?? policyFor(model), subset, { ...o, positions, ...(arm.shadow ? { explain: 0 } : {}) });
       return scored.map((r) => ({ ...r, specHash: model.manifest.specHash, experiment: { id, arm: arm.name }, ...(arm.shadow ? { shadow: true } : {}) }));
     } finally {
       if (arm.model) arm.model.release();

@@ -3,10 +3,11 @@
  * call, rank, and decide under the policy. Transports (HTTP today) only translate. Fail open:
  * an alert that cannot be scored is never dropped or closed; it goes to review and says why.
  */
-import { encodeRecord, FeatureError } from '../features/index.ts';
+import { type AttributeValue, encodeRecord, FeatureError } from '../features/index.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
 import { type EntityHistory, historyAttributes, readsHistory } from '../feedback/entity-history.ts';
 import { checkAlert } from './alert-check.ts';
+import { type ReasonCode, topReasons } from '../explain/index.ts';
 import { type Alert, type AlertLimits, recordOf } from './alert-schema.ts';
 
 /** A policy's verdict on one alert. */
@@ -52,6 +53,10 @@ export interface AlertResult extends Verdict {
   experiment?: { id: string; arm: string };
   /** A shadow arm's result: recorded, never returned as the alert's decision. */
   shadow?: boolean;
+  /** Largest TreeSHAP contributions to the margin, when reason codes were asked for. */
+  reasons?: ReasonCode[];
+  /** Why reason codes were asked for but could not be given (the score stands). */
+  reasonsUnavailable?: string;
 }
 
 /** Entity-history features of these entities as known strictly before `t`. */
@@ -65,6 +70,8 @@ export interface ScoreOptions {
   history?: HistorySource;
   /** Position in the request of each item, when `items` is a subset of it (an experiment arm's share). */
   positions?: readonly number[];
+  /** Reason codes per scored alert (top contributions, src/explain); 0 or absent: none. */
+  explain?: number;
 }
 
 /** Score a batch of raw alerts with `model` and decide each under `policy`. Never throws for bad alerts. */
@@ -74,7 +81,7 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
   const modelRef = { name: model.name, version: model.version };
   const scoredAt = new Date().toISOString();
   const results: AlertResult[] = new Array(items.length);
-  const pending: { index: number; alert: Alert; features: Float32Array }[] = [];
+  const pending: { index: number; alert: Alert; features: Float32Array; record: Record<string, AttributeValue> }[] = [];
   const x = new Float32Array(items.length * nf);
   const at = (i: number) => o.positions?.[i] ?? i;
   const unscored = (index: number, id: string | null, a: Alert | null, path: string, message: string, degraded: boolean): AlertResult => ({
@@ -97,8 +104,9 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
       results[index] = unscored(index, a.id, a, `alerts.${at(index)}.entityId`, `not scored: ${history.why}`, true);
       return;
     }
+    let record: Record<string, AttributeValue>;
     try {
-      const record = recordOf(a);
+      record = recordOf(a);
       // Computed by winnow from its own store, so it overrides any attribute of the same name.
       if (history) Object.assign(record, historyAttributes(a.entityId === undefined || !history.ok ? undefined : history.map.get(a.entityId)));
       encodeRecord(record, spec, row);
@@ -107,7 +115,7 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
       results[index] = unscored(index, a.id, a, `alerts.${at(index)}.attributes.${err.source}`, err.problem, false);
       return;
     }
-    pending.push({ index, alert: a, features: Float32Array.from(row) });
+    pending.push({ index, alert: a, features: Float32Array.from(row), record });
   });
 
   if (pending.length > 0) {
@@ -126,9 +134,29 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
           degraded: false, model: modelRef, features, ruleId: alert.ruleId, segment: alert.segment, entityId: alert.entityId, scoredAt,
         };
       });
+      if (o.explain) explainResults(model, o.explain, pending, results);
     }
   }
   return results;
+}
+
+/**
+ * Reason codes for the scored alerts: TreeSHAP over the served trees, top `n` by |contribution|,
+ * each with the attribute value as sent. A model without node cover scores as usual and says why.
+ */
+function explainResults(model: LoadedModel, n: number, pending: { index: number; features: Float32Array; record: Record<string, AttributeValue> }[], results: AlertResult[]): void {
+  const built = model.explainer();
+  if (!built.ok) {
+    for (const { index } of pending) results[index].reasonsUnavailable = built.why;
+    return;
+  }
+  const features = model.manifest.featureSpec.features;
+  const names = features.map((f) => f.name);
+  const phi = new Float64Array(names.length);
+  for (const { index, features: x, record } of pending) {
+    built.explainer.explain(x, phi);
+    results[index].reasons = topReasons(phi, n, names, (j) => (Object.hasOwn(record, features[j].source) ? record[features[j].source] : undefined));
+  }
 }
 
 /**

@@ -48,3 +48,10 @@ export function predictProba(model: TreeEnsemble, rows: ArrayLike<number>): Floa
   for (let i = 0; i < n; i++) out[i] = sigmoid(margin(model, rows, i * f));
   return out;
 }
+
+/** Node index of the leaf each tree reaches for one row, in tree order (XGBoost's pred_leaf, in winnow's node ids). */
+export function leafIndices(model: TreeEnsemble, x: ArrayLike<number>, offset = 0): Int32Array {
+  const out = new Int32Array(model.trees.length);
+  model.trees.forEach((tree, t) => { out[t] = leafIndex(tree, x, offset); });
+  return out;
+}

@@ -16,7 +16,12 @@ export interface Tree {
   missingLeft: boolean[];
   /** Leaf contribution to the raw margin (log-odds); 0 for internal nodes. Float32-rounded. */
   value: number[];
-  /** Training rows that reached the node (sum of hessians is not kept); 0 when unknown. */
+  /**
+   * How much training data reached the node, 0 when unknown: winnow's trainer stores row counts;
+   * importers store XGBoost's sum_hessian or LightGBM's internal_count / leaf_count (only child to
+   * parent ratios matter). TreeSHAP reason codes (src/explain) need it; `coverFromData` counts it
+   * over reference rows for trees that came without. Kept in ONNX as `nodes_hitrates`.
+   */
   cover: number[];
 }
 

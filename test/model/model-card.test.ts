@@ -24,7 +24,9 @@ describe('renderModelCard', () => {
       '## Model',
       '## Metrics',
       '## Recommended thresholds',
+      '## Calibration',
       '## Limitations and caveats',
+      '## Monitoring plan',
       '## Integrity',
     ]);
   });

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type AttributeValue, encodeColumns, inferFeatureSpec } from '../../src/features/index.ts';
+import { encodeColumns, inferFeatureSpec } from '../../src/features/index.ts';
 import { train } from '../../src/gbdt/train.ts';
 import { treeEnsembleToOnnx } from '../../src/onnx/tree-ensemble-to-onnx.ts';
 import { OnnxScorer } from '../../src/runtime/onnx-scorer.ts';
 import { ALERT_COLUMN_NAMES } from '../../src/synth/columns.ts';
-import { generateAlerts } from '../../src/synth/generate.ts';
+import { generateAlertTable } from '../../src/synth/generate.ts';
 import { predictProba } from '../../src/trees/evaluate.ts';
 
-/** Synthetic alerts as a column table. */
-function alerts(rows: number, seed: number) {
-  const names = [...ALERT_COLUMN_NAMES];
-  const columns: AttributeValue[][] = names.map(() => []);
-  for (const a of generateAlerts({ rows, seed })) {
-    const rec = a as unknown as Record<string, AttributeValue>;
-    names.forEach((n, c) => columns[c].push(rec[n]));
-  }
-  return { names, columns, rowCount: rows };
-}
+const alerts = (rows: number, seed: number) => generateAlertTable({ rows, seed });
 
 describe('a model trained by winnow scores the same in TypeScript and in ONNX Runtime', () => {
   it('agrees within 1e-6 on 10,000 alerts with missing values', async () => {

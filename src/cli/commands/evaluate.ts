@@ -2,12 +2,15 @@
 import { evaluateBundle } from '../../pipeline/evaluate-bundle.ts';
 import { type Command, parseFlags, required } from '../args.ts';
 import { formatMetrics } from './format-metrics.ts';
+import { formatCalibrationCheck } from './format-calibration.ts';
 
 const usage = `Usage: winnow evaluate --model DIR --data FILE --label COL [options]
 
 Score labelled alerts with a model bundle through ONNX Runtime and report AUC, PR-AUC, Brier,
 and the false-positive reduction at 95% and 99% recall with the thresholds that reach them, plus
-what the bundle's recommended thresholds achieve on this data.
+what the bundle's recommended thresholds achieve on this data. Scores are calibrated when the
+bundle has a calibration map; then Brier, ECE, a reliability table before and after the map, and
+the expected vs observed share of true positives per threshold band are reported too.
 
 Options:
   --model DIR          model bundle (e.g. models/default/1)
@@ -40,11 +43,13 @@ export const evaluateCommand: Command = {
     const { name, version } = res.manifest;
     if (v.json) {
       const weightColumn = res.weightColumn ? { weightColumn: res.weightColumn } : {};
-      console.log(JSON.stringify({ model: { name, version }, data: v.data, evaluatedRows: res.evaluatedRows, ...weightColumn, metrics: res.metrics }, null, 2));
+      const calibration = res.calibration ? { calibration: { method: res.manifest.calibration?.method, ...res.calibration } } : {};
+      console.log(JSON.stringify({ model: { name, version }, data: v.data, evaluatedRows: res.evaluatedRows, ...weightColumn, metrics: res.metrics, ...calibration }, null, 2));
     } else {
       const weighted = res.weightColumn ? `, weighted by '${res.weightColumn}'` : '';
       console.log(`model ${name}/${version} on ${v.data} (${res.evaluatedRows} of ${res.labelledRows} labelled rows${weighted})`);
       console.log(formatMetrics('evaluation', res.metrics));
+      if (res.calibration && res.manifest.calibration) console.log(formatCalibrationCheck('calibration', res.manifest.calibration.method, res.calibration));
     }
     return 0;
   },

@@ -2,6 +2,7 @@
 import { type TableRow, writeAlerts } from '../../io/write-table.ts';
 import { ALERT_COLUMNS } from '../../synth/columns.ts';
 import { generateAlerts } from '../../synth/generate.ts';
+import { parseShift } from '../../synth/shift.ts';
 import { type Command, integer, parseFlags, required, UsageError } from '../args.ts';
 import { progressReporter } from '../progress.ts';
 
@@ -18,6 +19,9 @@ Options:
   --seed S          random seed (default 1)
   --start DATE      first alert time (default 2025-01-01T00:00:00Z)
   --months M        length of the period (default 9)
+  --shift C=F,…     multiply numeric columns by factors after the labels are drawn, a deliberate
+                    drift for monitoring demos (e.g. amount_usd=2.0,txn_count_24h=3); without it
+                    the output is byte-identical to earlier versions
 
 Example:
   winnow generate --rows 100000 --seed 1 --out data/alerts.csv`;
@@ -27,7 +31,7 @@ export const generateCommand: Command = {
   summary: 'write synthetic, labelled compliance alerts (CSV or JSONL)',
   usage,
   async run(argv) {
-    const v = parseFlags(argv, { rows: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, start: { type: 'string' }, months: { type: 'string' } });
+    const v = parseFlags(argv, { rows: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, start: { type: 'string' }, months: { type: 'string' }, shift: { type: 'string' } });
     const rows = integer(v, 'rows', NaN, 1);
     if (Number.isNaN(rows)) throw new UsageError('missing --rows');
     const out = required(v, 'out');
@@ -36,7 +40,13 @@ export const generateCommand: Command = {
     const start = v.start ?? '2025-01-01T00:00:00Z';
     if (Number.isNaN(Date.parse(start))) throw new UsageError(`--start must be an ISO date, got '${start}'`);
     const progress = progressReporter('generating');
-    const alerts = generateAlerts({ rows, seed, start, months });
+    let shift;
+    try {
+      shift = v.shift === undefined ? undefined : parseShift(v.shift);
+    } catch (err) {
+      throw new UsageError(`--shift: ${(err as Error).message}`);
+    }
+    const alerts = generateAlerts({ rows, seed, start, months, shift });
     let done = 0;
     const counted = (function* (): Generator<TableRow> {
       for (const a of alerts) {

@@ -6,9 +6,11 @@ import { isIP } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../../http/app.ts';
 import { ServiceMetrics } from '../../http/metrics.ts';
+import { DEFAULT_DRIFT_WINDOW, DriftMonitor } from '../../drift/drift-monitor.ts';
 import { type ApiKey, apiKeysSchema } from '../../http/auth.ts';
 import { startServer } from '../../http/server.ts';
 import { parsePolicy } from '../../policy/index.ts';
+import { MAX_REASON_CODES } from '../../explain/index.ts';
 import { followActivations } from '../../registry/activation-follower.ts';
 import { ExperimentFollower } from '../../registry/experiment-follower.ts';
 import { experimentReport } from '../../pipeline/experiment-report.ts';
@@ -48,6 +50,11 @@ Options:
                        decision records held in memory while the store is slow or down; beyond
                        this /v1/score answers 503 with Retry-After (WINNOW_MAX_PENDING_RECORDS,
                        default 200000)
+  --drift-window N     recent scored alerts per model version kept in memory for drift
+                       (GET /v1/models/NAME/VER/drift, winnow_drift_psi; default 10000)
+  --reason-codes N     give every scored alert its N reason codes (largest TreeSHAP contributions
+                       to the log-odds) unless the request says otherwise with "explain": N
+                       (WINNOW_REASON_CODES, default 0; about 1.5 ms per alert for 300 trees)
   --positive LIST      dispositions counted as true risk in entity-history features; must match
                        'winnow export --positive' (WINNOW_POSITIVE, default true_positive,sar_filed)
   --api-keys FILE      JSON list of {name, sha256, scopes} (WINNOW_API_KEYS); see 'winnow api-key'.
@@ -80,13 +87,15 @@ export const serveCommand: Command = {
     const v = parseFlags(argv, {
       host: { type: 'string' }, port: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' },
       policy: { type: 'string' }, 'never-suppress': { type: 'string' }, 'api-keys': { type: 'string' },
-      'data-dir': { type: 'string' }, database: { type: 'string' }, 'max-pending-records': { type: 'string' }, positive: { type: 'string' },
-      'poll-activations-ms': { type: 'string' }, 'guardrail-check-ms': { type: 'string' },
+      'data-dir': { type: 'string' }, database: { type: 'string' }, 'max-pending-records': { type: 'string' }, 'drift-window': { type: 'string' }, positive: { type: 'string' },
+      'poll-activations-ms': { type: 'string' }, 'guardrail-check-ms': { type: 'string' }, 'reason-codes': { type: 'string' },
     });
     const env = process.env;
     const host = v.host ?? env.WINNOW_HOST ?? '127.0.0.1';
     const port = integer({ port: v.port ?? env.WINNOW_PORT }, 'port', 8080);
     const maxPending = integer({ 'max-pending-records': v['max-pending-records'] ?? env.WINNOW_MAX_PENDING_RECORDS }, 'max-pending-records', 200_000, 1);
+    const reasonCodes = integer({ 'reason-codes': v['reason-codes'] ?? env.WINNOW_REASON_CODES }, 'reason-codes', 0);
+    if (reasonCodes > MAX_REASON_CODES) throw new UsageError(`--reason-codes must be at most ${MAX_REASON_CODES}, got ${reasonCodes}`);
     const guardrailMs = integer({ 'guardrail-check-ms': v['guardrail-check-ms'] ?? env.WINNOW_GUARDRAIL_CHECK_MS }, 'guardrail-check-ms', 30_000, 100);
     const pollActivationsMs = integer({ 'poll-activations-ms': v['poll-activations-ms'] ?? env.WINNOW_POLL_ACTIVATIONS_MS }, 'poll-activations-ms', 2000, 50);
     const keysPath = v['api-keys'] ?? env.WINNOW_API_KEYS;
@@ -141,7 +150,8 @@ export const serveCommand: Command = {
     const metrics = new ServiceMetrics();
     metrics.watchStore(() => writer.stats());
     const app = createApp({
-      metrics, log: (line) => logger.info(line, 'request'),
+      drift: new DriftMonitor(integer(v, 'drift-window', DEFAULT_DRIFT_WINDOW, 1)),
+      metrics, log: (line) => logger.info(line, 'request'), reasonCodes,
       registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store, feedback: store, history: storeHistory(store, positive),
       activations,
       experiments: { current: () => experiments.current(), routes: { store, positive, prepare: (d) => experiments.prepare(d), onChange: () => experiments.poll() } },

@@ -1,7 +1,10 @@
 /** @module `winnow train`: labelled alerts in, a served-ready model bundle out. */
 import { paramsFromPairs } from '../../gbdt/params.ts';
 import { trainBundle } from '../../pipeline/train-bundle.ts';
-import { type Command, fraction, list, parseFlags, required } from '../args.ts';
+import { type Command, fraction, list, parseFlags, required, UsageError } from '../args.ts';
+import { CALIBRATION_METHODS, type CalibrationMethod } from '../../calibration/calibration-schema.ts';
+import type { CalibrationCheck } from '../../calibration/calibration-check.ts';
+import { formatCalibrationCheck } from './format-calibration.ts';
 import { progressReporter } from '../progress.ts';
 import { formatMetrics } from './format-metrics.ts';
 
@@ -31,6 +34,9 @@ Options:
   --name NAME            model name (default: parent folder of --out)
   --version V            model version (default: last folder of --out)
   --overwrite            replace an existing bundle at --out
+  --calibrate M          isotonic, platt or none (default none): fit a calibration map on the
+                         validation set, apply it after ONNX Runtime everywhere the bundle scores;
+                         thresholds and metrics are then computed on calibrated scores
 
 Example:
   winnow train --data data/alerts.csv --label is_true_positive --time-column occurred_at \\
@@ -45,20 +51,24 @@ export const trainCommand: Command = {
       data: { type: 'string' }, label: { type: 'string' }, out: { type: 'string' }, 'time-column': { type: 'string' }, weight: { type: 'string' },
       exclude: { type: 'string', multiple: true }, spec: { type: 'string' }, valid: { type: 'string' },
       holdout: { type: 'string' }, 'valid-fraction': { type: 'string' }, param: { type: 'string', multiple: true },
-      name: { type: 'string' }, version: { type: 'string' }, overwrite: { type: 'boolean' },
+      name: { type: 'string' }, version: { type: 'string' }, overwrite: { type: 'boolean' }, calibrate: { type: 'string' },
     });
+    const calibrate = v.calibrate ?? 'none';
+    if (!(CALIBRATION_METHODS as readonly string[]).includes(calibrate)) throw new UsageError(`--calibrate must be one of ${CALIBRATION_METHODS.join(', ')}, got '${calibrate}'`);
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const progress = progressReporter('boosting');
     const { dir, manifest } = await trainBundle({
       data: required(v, 'data'), label: required(v, 'label'), out: required(v, 'out'),
       timeColumn: v['time-column'], weightColumn: v.weight, exclude: list(v, 'exclude'), spec: v.spec, valid: v.valid,
       fractions: { holdout: fraction(v, 'holdout', 0.2), valid: fraction(v, 'valid-fraction', 0.15) },
-      params: paramsFromPairs(v.param ?? []), name: v.name, version: v.version, overwrite: v.overwrite, log,
+      params: paramsFromPairs(v.param ?? []), name: v.name, version: v.version, overwrite: v.overwrite, log, calibrate: calibrate as CalibrationMethod,
       onProgress: (p) => progress.update(p.tree, p.numTrees, `trees, validation log-loss ${p.validLoss?.toFixed(5)} (best at ${p.bestTree})`),
     });
     progress.done(`wrote ${dir}`);
     console.log(formatMetrics('validation', manifest.metrics.validation));
     if (manifest.metrics.holdout) console.log(formatMetrics('holdout', manifest.metrics.holdout));
+    const cal = manifest.calibration;
+    if (cal && cal.holdoutCheck) console.log(formatCalibrationCheck('calibration on the holdout', cal.method, cal.holdoutCheck as CalibrationCheck));
     console.log(`recommended thresholds: ${manifest.thresholds.recall95.toFixed(6)} (95% recall), ${manifest.thresholds.recall99.toFixed(6)} (99% recall)`);
     return 0;
   },
