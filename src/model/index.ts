@@ -9,6 +9,7 @@ export {
   outcomeSchema,
   weightedTotalsSchema,
   describeIssues,
+  whyNoTrees,
   BUNDLE_FILES,
   MANIFEST_FORMAT_VERSION,
   SPEC_HASH_MISMATCH,

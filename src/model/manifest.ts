@@ -66,6 +66,21 @@ export const provenanceSchema = z.looseObject({
   importedAt: z.iso.datetime({ offset: true }),
 });
 
+/** What a network bundle records about its architecture and training run. */
+export const networkSummarySchema = z.looseObject({
+  algo: z.enum(['mlp', 'logreg']),
+  /** Layer widths from the preprocessed input to the single output logit, e.g. [52, 64, 32, 1]. */
+  layers: z.array(count).min(2),
+  /** Trainable weights and biases. */
+  weights: count,
+  standardised: count,
+  oneHotColumns: count,
+  missingIndicators: count,
+  epochsRun: count,
+  bestEpoch: count,
+  backend: z.string().min(1),
+});
+
 const manifestObjectSchema = z.object({
   formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
   name: pathSegment,
@@ -80,8 +95,8 @@ const manifestObjectSchema = z.object({
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
     inputName: z.string().min(1),
     outputNames: z.object({ probabilities: z.string().min(1), label: z.string().min(1) }),
-    /** Opset per domain, as in the graph's opset_import; TreeEnsembleClassifier needs ai.onnx.ml. */
-    opset: z.object({ 'ai.onnx': z.number().int().positive(), 'ai.onnx.ml': z.number().int().positive() }).catchall(z.number().int().positive()),
+    /** Opset per domain, as in the graph's opset_import; TreeEnsembleClassifier needs ai.onnx.ml, a network (standard ops) does not. */
+    opset: z.object({ 'ai.onnx': z.number().int().positive(), 'ai.onnx.ml': z.number().int().positive().optional() }).catchall(z.number().int().positive()),
   }),
   training: z.looseObject({
     rows: count,
@@ -97,12 +112,17 @@ const manifestObjectSchema = z.object({
     trainRange: timeRange.optional(),
     validRange: timeRange.optional(),
     holdoutRange: timeRange.optional(),
+    /** Model family (`winnow train --algo`); absent = gbdt, as in every bundle written before networks existed. */
+    algo: z.enum(['gbdt', 'mlp', 'logreg']).optional(),
   }),
   parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   metrics: z.object({ validation: evaluationMetricsSchema, holdout: evaluationMetricsSchema.optional() }),
   /** Recommended score thresholds: closing alerts below `recall95` kept 95% of true positives on validation. */
   thresholds: z.object({ recall95: probability, recall99: probability }),
-  trees: z.object({ count, maxDepth: count, leaves: count }),
+  /** Shape of a tree model; exactly one of `trees` and `network` is present. */
+  trees: z.object({ count, maxDepth: count, leaves: count }).optional(),
+  /** Shape of a dense network (`--algo mlp|logreg`) and the preprocessing folded into its ONNX graph. */
+  network: networkSummarySchema.optional(),
   reference: z.record(z.string(), referenceHistogramSchema).optional(),
   /** Holdout performance per rule family (rule_id prefix), when the data has a rule_id column; see family-metrics.ts. */
   holdoutByRuleFamily: z.array(z.looseObject({ family: z.string().min(1), rows: count, positives: count })).optional(),
@@ -128,6 +148,12 @@ export const manifestSchema = manifestObjectSchema.superRefine((m, ctx) => {
   // Keeping 99% of true positives can never need a higher threshold than keeping 95%.
   if (m.thresholds.recall99 > m.thresholds.recall95) {
     ctx.addIssue({ code: 'custom', path: ['thresholds', 'recall99'], message: `recall99 threshold ${m.thresholds.recall99} is above recall95 threshold ${m.thresholds.recall95}` });
+  }
+  if ((m.trees === undefined) === (m.network === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['trees'], message: 'a manifest describes exactly one model: give either trees or network' });
+  }
+  if (m.trees && m.onnx.opset['ai.onnx.ml'] === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['onnx', 'opset', 'ai.onnx.ml'], message: 'a tree model (TreeEnsembleClassifier) needs the ai.onnx.ml opset' });
   }
   if (m.training.positives > m.training.rows) {
     ctx.addIssue({ code: 'custom', path: ['training', 'positives'], message: `${m.training.positives} positives exceed ${m.training.rows} rows` });
@@ -165,4 +191,10 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   const where = first.path.length > 0 ? first.path.join('.') : '(root)';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more issue${issues.length > 2 ? 's' : ''})` : '';
   return `${where}: ${first.message}${more}`;
+}
+
+/** Why a bundle has no reason codes (TreeSHAP needs trees), or undefined for a tree model. */
+export function whyNoTrees(m: Pick<Manifest, 'name' | 'version' | 'network'>): string | undefined {
+  if (!m.network) return undefined;
+  return `reason codes need a tree model: ${m.name}/${m.version} is ${m.network.algo === 'mlp' ? 'an MLP' : 'a logistic regression'} (--algo ${m.network.algo}), and TreeSHAP reads trees`;
 }

@@ -99,6 +99,18 @@ function reproduceNote(m: Manifest): string {
   return ` To recompute them from the training file: \`winnow evaluate --model models/${m.name}/${m.version} --data ${data} --label ${t.labelColumn}${weight} --holdout\`.`;
 }
 
+/** One paragraph on what kind of model this is and its size. */
+function modelShape(m: Manifest): string {
+  if (m.trees) return `Gradient-boosted trees: ${m.trees.count} trees, maximum depth ${m.trees.maxDepth}, ${m.trees.leaves} leaves in total.`;
+  const n = m.network!;
+  const kind = n.algo === 'logreg' ? 'Logistic regression' : `Multilayer perceptron (relu hidden layers of ${n.layers.slice(1, -1).join(', ')})`;
+  return `${kind}, trained with tfjs (${n.backend} backend): layer widths ${n.layers.join(' → ')}, ${n.weights} weights; ` +
+    `best validation log-loss after epoch ${n.bestEpoch} of ${n.epochsRun}. The ONNX graph standardises ${n.standardised} inputs ` +
+    `(training mean and std; missing → the mean), one-hot encodes categories into ${n.oneHotColumns} columns and adds ` +
+    `${n.missingIndicators} missing-value indicators before the network, so it takes the same encoded features as a tree model. ` +
+    'It has no trees, so no TreeSHAP reason codes.';
+}
+
 /** Markdown model card for compliance readers: use, data, parameters, metrics, thresholds, caveats and hashes. */
 export function renderModelCard(m: Manifest): string {
   const features = m.featureSpec.features.map((f, i) => [
@@ -136,7 +148,7 @@ ${table(['#', 'Name', 'Kind', 'Source attribute', 'Missing', 'Categories'], feat
 
 ## Model
 
-Gradient-boosted trees: ${m.trees.count} trees, maximum depth ${m.trees.maxDepth}, ${m.trees.leaves} leaves in total.
+${modelShape(m)}
 
 ${params.length > 0 ? table(['Parameter', 'Value'], params) : 'No parameters recorded.'}
 

@@ -1,7 +1,7 @@
 /** @module The `score` use case: add a risk score and rank to every row of a file, failing open per row. */
 import { encodeColumns, encodeRecord, FeatureError, type AttributeValue } from '../features/index.ts';
 import { writeTable } from '../io/write-table.ts';
-import { readBundle } from '../model/index.ts';
+import { readBundle, whyNoTrees } from '../model/index.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
 import { cellRef } from './columns.ts';
 import { onnxToTreeEnsemble } from '../onnx/onnx-to-tree-ensemble.ts';
@@ -24,6 +24,9 @@ export interface ScoreFileResult {
  */
 export async function scoreFile({ model, data, out, explain = 0 }: { model: string; data: string; out: string; explain?: number }): Promise<ScoreFileResult> {
   const { manifest, onnxBytes } = await readBundle(model);
+  // Before reading the data: a network has no trees to explain.
+  const noTrees = explain > 0 ? whyNoTrees(manifest) : undefined;
+  if (noTrees) throw new Error(`--explain: ${noTrees}; score without --explain`);
   const spec = manifest.featureSpec;
   const table = await readTable(data);
   const nf = spec.features.length;

@@ -1,13 +1,15 @@
-/** @module The `train` use case: labelled alerts → time-ordered split → GBDT → ONNX → validated bundle. */
+/** @module The `train` use case: labelled alerts → time-ordered split → GBDT or tfjs network → ONNX → validated bundle. */
 import { basename, dirname, resolve } from 'node:path';
 import { specHash } from '../features/index.ts';
-import { train, type TrainingSet, type TrainProgress } from '../gbdt/train.ts';
+import type { TrainingSet, TrainProgress } from '../gbdt/train.ts';
 import { parseTrainParams, type TrainParamsInput } from '../gbdt/params.ts';
+import { type Algo, parseNetworkParams } from '../nn/params.ts';
+import type { EpochProgress } from '../nn/train-network.ts';
+import { fitGbdt, fitNetwork } from './fit-model.ts';
 import { type Manifest, writeBundle } from '../model/index.ts';
 import { evaluationMetrics, recommendThresholds, weightedTotals } from '../model/evaluation.ts';
-import { LABEL_OUTPUT, OPSETS, PROBABILITY_OUTPUT, treeEnsembleToOnnx } from '../onnx/tree-ensemble-to-onnx.ts';
+import { LABEL_OUTPUT, PROBABILITY_OUTPUT } from '../onnx/tree-ensemble-to-onnx.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
-import { leafCount, treeDepth } from '../trees/tree-ensemble.ts';
 import { columnIndex, gather, gatherRows } from './columns.ts';
 import { readTable } from '../io/read-table.ts';
 import { type EncodedTable, encodeLabelled, labelledRows, resolveSpec, sourceName } from './load-labelled.ts';
@@ -32,7 +34,10 @@ export interface TrainBundleOptions {
   valid?: string;
   /** A feature spec JSON file; inferred from the data when absent. */
   spec?: string;
-  params?: TrainParamsInput;
+  /** Model family (default gbdt); mlp and logreg are tfjs networks with their preprocessing in the ONNX graph. */
+  algo?: Algo;
+  /** Parameters of the chosen family: GBDT ones (gbdt/params.ts) or network ones (nn/params.ts). */
+  params?: TrainParamsInput | Record<string, unknown>;
   /** Calibration fitted on the validation set and applied after ONNX Runtime (default 'none'; see README "Calibration"). */
   calibrate?: CalibrationMethod;
   fractions?: Partial<SplitFractions>;
@@ -41,6 +46,8 @@ export interface TrainBundleOptions {
   overwrite?: boolean;
   log?: (line: string) => void;
   onProgress?: (p: TrainProgress) => void;
+  /** Progress of network training, once per epoch. */
+  onEpoch?: (p: EpochProgress) => void;
 }
 
 export interface TrainBundleResult {
@@ -55,7 +62,10 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
   const name = o.name ?? basename(dirname(dir));
   const version = o.version ?? basename(dir);
   // Check parameters before reading a large file, so a typo fails in milliseconds.
-  const params = parseTrainParams(o.params);
+  const algo = o.algo ?? 'gbdt';
+  const family = algo === 'gbdt'
+    ? { algo, params: parseTrainParams(o.params) } as const
+    : { algo, params: parseNetworkParams(algo, o.params) } as const;
   const table = await readTable(o.data);
   columnIndex(table, o.label, 'label');
   if (o.timeColumn) columnIndex(table, o.timeColumn, 'time');
@@ -92,10 +102,12 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
   const trainWeights = trainSet.weights && weightedTotals(trainSet.labels, trainSet.weights);
   if (trainWeights) log(`weights from '${o.weightColumn}': the ${trainSet.numRows} training rows stand for ${trainWeights.rows.toFixed(1)} alerts, ${trainWeights.positives.toFixed(1)} of them true positives`);
 
-  const result = await train(trainSet, params, { valid: validSet, onProgress: o.onProgress });
-  log(`trained ${result.treesKept} trees${result.stoppedEarly ? ` (early stopping after ${result.history.length})` : ''} in ${((result.timings.binningMs + result.timings.boostingMs) / 1000).toFixed(1)}s on ${result.timings.threads} thread(s)`);
-
-  const onnxBytes = treeEnsembleToOnnx(result.model, { metadata: { name, version, spec_hash: specHash(spec) } });
+  const metadata = { name, version, spec_hash: specHash(spec) };
+  const fitted = family.algo === 'gbdt'
+    ? await fitGbdt(trainSet, validSet, family.params, metadata, o.onProgress)
+    : await fitNetwork(family.algo, spec, trainSet, validSet, family.params, metadata, o.onEpoch);
+  log(fitted.summary);
+  const onnxBytes = fitted.onnxBytes;
   // Metrics come from ONNX Runtime on the exported bytes: the numbers describe what will be served.
   const scorer = await OnnxScorer.load(onnxBytes);
   try {
@@ -132,7 +144,7 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
       onnxBytes,
       manifest: {
         name, version, createdAt: new Date().toISOString(), featureSpec: spec,
-        onnx: { inputName: 'features', outputNames: { probabilities: PROBABILITY_OUTPUT, label: LABEL_OUTPUT }, opset: { 'ai.onnx': OPSETS.default, 'ai.onnx.ml': OPSETS.ml } },
+        onnx: { inputName: 'features', outputNames: { probabilities: PROBABILITY_OUTPUT, label: LABEL_OUTPUT }, opset: fitted.opset },
         training: {
           rows: trainSet.numRows, positives, baseRate: positives / trainSet.numRows, source: sourceName(o.data),
           // The path as the user gave it, so the card's reproduce command can be pasted as is.
@@ -142,22 +154,18 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
           timeColumn: o.timeColumn, labelColumn: o.label, weightColumn: o.weightColumn, weighted: trainWeights,
           trainRange: range(split.train), validRange: o.valid ? undefined : range(split.valid),
           holdoutRange: range(split.holdout), validationSource: o.valid ? sourceName(o.valid) : undefined,
-          validRows: validSet.numRows, holdoutRows: holdoutSet.numRows, treesGrown: result.history.length,
+          validRows: validSet.numRows, holdoutRows: holdoutSet.numRows, ...fitted.training,
           // Kept so `winnow evaluate --holdout` can redo exactly this split.
           split: fractions,
         },
-        parameters: { ...result.params },
+        parameters: fitted.parameters,
         metrics: { validation, holdout },
         thresholds,
         ...(byFamily ? { holdoutByRuleFamily: byFamily } : {}),
         reference: ref.features,
         scoreReference: { ...ref.score, source: refSet.source, rows: refSet.set.numRows },
         ...(calibration ? { calibration: { ...calibration, fittedOn: 'validation', fitRows: validSet.numRows, ...(check ? { holdoutCheck: check } : {}) } } : {}),
-        trees: {
-          count: result.model.trees.length,
-          maxDepth: Math.max(0, ...result.model.trees.map((t) => treeDepth(t))),
-          leaves: result.model.trees.reduce((a, t) => a + leafCount(t), 0),
-        },
+        ...fitted.shape,
       },
     }, { overwrite: o.overwrite });
     return { dir, manifest };

@@ -1,5 +1,5 @@
 /** @module A bundle loaded for serving: its manifest, its ONNX Runtime scorer, and a count of requests using it. */
-import { readBundle, type Manifest } from '../model/index.ts';
+import { readBundle, whyNoTrees, type Manifest } from '../model/index.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
 import { TreeExplainer } from '../explain/index.ts';
 import { onnxToTreeEnsemble } from '../onnx/onnx-to-tree-ensemble.ts';
@@ -43,6 +43,8 @@ export class LoadedModel {
   explainer(): ExplainerState {
     if (!this.#explainer) {
       try {
+        const noTrees = whyNoTrees(this.manifest);
+        if (noTrees) return (this.#explainer = { ok: false, why: noTrees });
         if (!this.onnxBytes) throw new Error('the ONNX bytes were not kept');
         this.#explainer = { ok: true, explainer: new TreeExplainer(onnxToTreeEnsemble(this.onnxBytes, { numFeatures: this.manifest.featureSpec.features.length }).model) };
       } catch (err) {

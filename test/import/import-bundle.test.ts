@@ -76,7 +76,7 @@ describe('importBundle', () => {
     const file = fixture('lightgbm-breast-cancer', 'lg_breast_cancer.txt');
     const res = await importBundle({ from: 'lightgbm', file, data, label: 'is_true_positive', out: join(dir, 'models/lgb/1') });
     expect(res.manifest.provenance).toMatchObject({ tool: 'lightgbm', formatVersion: 'v3' });
-    expect(res.manifest.trees.count).toBe(39);
+    expect(res.manifest.trees?.count).toBe(39);
     await expect(importBundle({ from: 'lightgbm', file, features: 'a,b,c', data, label: 'is_true_positive', out: join(dir, 'models/lgb/2') }))
       .rejects.toThrow('lg_breast_cancer.txt: the model reads 30 features but --features gives 3 (the file names Column_0, Column_1, Column_2, …)');
   });

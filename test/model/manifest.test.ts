@@ -115,3 +115,16 @@ describe('manifests with sample weights', () => {
     expect(() => completeManifest(bad, fakeOnnx(), 'manifest.json')).toThrow(/metrics\.validation\.weighted\.rows/);
   });
 });
+
+describe('manifestSchema for a network bundle (--algo mlp|logreg)', () => {
+  const network = { algo: 'mlp', layers: [40, 16, 1], weights: 673, standardised: 20, oneHotColumns: 15, missingIndicators: 5, epochsRun: 6, bestEpoch: 4, backend: 'wasm' };
+  it('accepts network instead of trees, without the ai.onnx.ml opset', () => {
+    expect(issueAfter((m) => { delete m.trees; m.network = network; m.onnx.opset = { 'ai.onnx': 17 }; })).toBe('valid');
+  });
+  it.each([
+    { name: 'neither trees nor network', edit: (m: any) => delete m.trees },
+    { name: 'both trees and network', edit: (m: any) => (m.network = network) },
+  ])('rejects $name', ({ edit }) => {
+    expect(issueAfter(edit)).toBe('trees: a manifest describes exactly one model: give either trees or network');
+  });
+});

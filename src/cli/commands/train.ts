@@ -1,6 +1,7 @@
 /** @module `winnow train`: labelled alerts in, a served-ready model bundle out. */
 import { paramsFromPairs } from '../../gbdt/params.ts';
 import { trainBundle } from '../../pipeline/train-bundle.ts';
+import { ALGOS, type Algo } from '../../nn/params.ts';
 import { type Command, fraction, list, parseFlags, required, UsageError } from '../args.ts';
 import { CALIBRATION_METHODS, type CalibrationMethod } from '../../calibration/calibration-schema.ts';
 import type { CalibrationCheck } from '../../calibration/calibration-check.ts';
@@ -10,12 +11,15 @@ import { formatMetrics } from './format-metrics.ts';
 
 const usage = `Usage: winnow train --data FILE --label COL --out DIR [options]
 
-Train a gradient-boosted tree model on any labelled alert table (CSV or JSONL) and write a model
+Train a gradient-boosted tree model (or, with --algo, a tfjs network) on any labelled alert table (CSV or JSONL) and write a model
 bundle: model.onnx, manifest.json and MODEL_CARD.md. Rows are split in time order: the oldest
 train the model, the next are validation (early stopping, recommended thresholds), the newest are
 a holdout whose metrics go on the model card.
 
 Options:
+  --algo A               gbdt (default), mlp or logreg: mlp and logreg are tfjs networks that
+                         standardise inputs, one-hot encode categories and flag missing values inside
+                         their ONNX graph, so the bundle scores the same encoded features (no reason codes)
   --data FILE            labelled alerts (.csv or .jsonl)
   --label COL            label column: 1/0 or true/false (empty = not yet labelled, left out)
   --out DIR              bundle directory, e.g. models/default/1 (name/version)
@@ -30,7 +34,9 @@ Options:
   --valid-fraction F     share of rows before the holdout used for validation (default 0.15)
   --param K=V            training parameter, repeatable: numTrees, learningRate, maxLeaves,
                          maxDepth, minChildWeight, minDataInLeaf, l2, minSplitGain, subsample,
-                         colsample, maxBins, scalePosWeight, earlyStoppingRounds, seed, threads
+                         colsample, maxBins, scalePosWeight, earlyStoppingRounds, seed, threads;
+                         with --algo mlp|logreg: hidden (mlp, e.g. 64,32), epochs, batchSize,
+                         learningRate, l2, patience, seed
   --name NAME            model name (default: parent folder of --out)
   --version V            model version (default: last folder of --out)
   --overwrite            replace an existing bundle at --out
@@ -51,18 +57,21 @@ export const trainCommand: Command = {
       data: { type: 'string' }, label: { type: 'string' }, out: { type: 'string' }, 'time-column': { type: 'string' }, weight: { type: 'string' },
       exclude: { type: 'string', multiple: true }, spec: { type: 'string' }, valid: { type: 'string' },
       holdout: { type: 'string' }, 'valid-fraction': { type: 'string' }, param: { type: 'string', multiple: true },
-      name: { type: 'string' }, version: { type: 'string' }, overwrite: { type: 'boolean' }, calibrate: { type: 'string' },
+      name: { type: 'string' }, version: { type: 'string' }, overwrite: { type: 'boolean' }, calibrate: { type: 'string' }, algo: { type: 'string' },
     });
+    const algo = v.algo ?? 'gbdt';
+    if (!(ALGOS as readonly string[]).includes(algo)) throw new UsageError(`--algo must be one of ${ALGOS.join(', ')}, got '${algo}'`);
     const calibrate = v.calibrate ?? 'none';
     if (!(CALIBRATION_METHODS as readonly string[]).includes(calibrate)) throw new UsageError(`--calibrate must be one of ${CALIBRATION_METHODS.join(', ')}, got '${calibrate}'`);
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    const progress = progressReporter('boosting');
+    const progress = progressReporter(algo === 'gbdt' ? 'boosting' : 'training');
     const { dir, manifest } = await trainBundle({
       data: required(v, 'data'), label: required(v, 'label'), out: required(v, 'out'),
       timeColumn: v['time-column'], weightColumn: v.weight, exclude: list(v, 'exclude'), spec: v.spec, valid: v.valid,
       fractions: { holdout: fraction(v, 'holdout', 0.2), valid: fraction(v, 'valid-fraction', 0.15) },
-      params: paramsFromPairs(v.param ?? []), name: v.name, version: v.version, overwrite: v.overwrite, log, calibrate: calibrate as CalibrationMethod,
+      algo: algo as Algo, params: paramsFromPairs(v.param ?? []), name: v.name, version: v.version, overwrite: v.overwrite, log, calibrate: calibrate as CalibrationMethod,
       onProgress: (p) => progress.update(p.tree, p.numTrees, `trees, validation log-loss ${p.validLoss?.toFixed(5)} (best at ${p.bestTree})`),
+      onEpoch: (p) => progress.update(p.epoch, p.epochs, `epochs, validation log-loss ${p.validLoss.toFixed(5)} (best at ${p.bestEpoch})`),
     });
     progress.done(`wrote ${dir}`);
     console.log(formatMetrics('validation', manifest.metrics.validation));
