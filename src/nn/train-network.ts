@@ -5,6 +5,8 @@ import type { FeatureSpec } from '../features/index.ts';
 import type { TrainingSet } from '../gbdt/train.ts';
 import { fitPreprocessing, preprocess, type Preprocessing } from './preprocess.ts';
 import type { NetworkParams } from './params.ts';
+// The trainer's seeded PRNG (mulberry32): the shuffle order is part of the seed.
+import { seededRandom as rng } from '../gbdt/sampling.ts';
 
 /** One dense layer: `weights` is [inputs × outputs] row-major, as MatMul(x, W) reads it. */
 export interface DenseLayer {
@@ -50,18 +52,6 @@ export function ensureBackend(): Promise<string> {
     return tf.getBackend();
   })();
   return backendReady;
-}
-
-/** mulberry32: a small seeded PRNG, so the shuffle order is part of the seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function forward(vars: tf.Variable[], x: tf.Tensor2D): tf.Tensor2D {

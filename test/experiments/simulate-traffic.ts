@@ -2,16 +2,9 @@
 import type { ArmCountRow } from '../../src/experiments/arm-summary.ts';
 
 /** A small seeded PRNG (mulberry32), so every simulated run is reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as mulberry32 } from '../../src/gbdt/sampling.ts';
+
+export { mulberry32 };
 
 /**
  * One arm's grouped counts: 3% true positives; a score that is informative but imperfect
