@@ -1,6 +1,5 @@
 /** @module The Hono app: thin routes that parse, call the data plane or registry, and present. */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { LoadedModel } from '../registry/loaded-model.ts';
 import type { ModelRegistry } from '../registry/model-registry.ts';
@@ -13,6 +12,7 @@ import type { ActivationLog } from '../store/activation-log.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
 import { apiError } from './errors.ts';
 import { addFeedbackRoutes } from './feedback-routes.ts';
+import { jsonBodyLimit, readJsonBody } from './json-body.ts';
 import { addModelRoutes } from './model-routes.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { DriftMonitor } from '../drift/drift-monitor.ts';
@@ -84,15 +84,11 @@ export function createApp(o: AppOptions): Hono {
   app.post(
     '/v1/score',
     requireScope(keys, 'score'),
-    bodyLimit({ maxSize: o.maxBodyBytes ?? 4 * 1024 * 1024, onError: (c) => c.json(apiError('body_too_large', `request body over ${o.maxBodyBytes ?? 4 * 1024 * 1024} bytes`), 413) }),
+    jsonBodyLimit(o.maxBodyBytes ?? 4 * 1024 * 1024),
     async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch (err) {
-        return c.json(apiError('invalid_json', `request body is not JSON: ${(err as Error).message}`), 400);
-      }
-      const parsed = envelope.safeParse(body);
+      const body = await readJsonBody(c);
+      if (!body.ok) return c.json(body.error, 400);
+      const parsed = envelope.safeParse(body.value);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         return c.json(apiError('invalid_request', issue.message, issue.path.join('.') || '(body)'), 400);

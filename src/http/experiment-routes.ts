@@ -1,6 +1,5 @@
 /** @module `/v1/experiments…`: create (and start), list, read, stop, and report A/B experiments of thresholds and model versions. */
 import type { Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ExperimentError, type Experiment, parseExperiment } from '../experiments/experiment-schema.ts';
 import { experimentReport } from '../pipeline/experiment-report.ts';
@@ -9,6 +8,7 @@ import type { DecisionStore } from '../store/decision-store.ts';
 import { ExperimentConflictError, UnknownExperimentError } from '../store/experiment-queries.ts';
 import { type ApiKey, requireScope } from './auth.ts';
 import { apiError } from './errors.ts';
+import { jsonBodyLimit, readJsonBody } from './json-body.ts';
 
 export interface ExperimentRouteOptions {
   store: Pick<DecisionStore, 'createExperiment' | 'getExperiment' | 'listExperiments' | 'stopExperiment' | 'stopExperimentArm' | 'experimentCounts'>;
@@ -28,11 +28,11 @@ const reportQuery = z.object({ minutesPerAlert: z.coerce.number().positive().max
 /** Adds the experiment routes to `app`. */
 export function addExperimentRoutes(app: Hono, o: ExperimentRouteOptions): void {
   const { store, apiKeys } = o;
-  const limit = bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.json(apiError('body_too_large', 'request body over 262144 bytes'), 413) });
+  const limit = jsonBodyLimit(256 * 1024);
   const actor = (c: Context) => c.get('apiKey')?.name ?? 'anonymous';
 
   app.post('/v1/experiments', requireScope(apiKeys, 'admin'), limit, async (c) => {
-    const body = await readJson(c);
+    const body = await readJsonBody(c);
     if (!body.ok) return c.json(body.error, 400);
     let definition: Experiment;
     try {
@@ -74,7 +74,7 @@ export function addExperimentRoutes(app: Hono, o: ExperimentRouteOptions): void 
   });
 
   app.post('/v1/experiments/:id/stop', requireScope(apiKeys, 'admin'), limit, async (c) => {
-    const body = await readJson(c, true);
+    const body = await readJsonBody(c, { optional: true });
     if (!body.ok) return c.json(body.error, 400);
     const parsed = stopBodySchema.safeParse(body.value ?? {});
     if (!parsed.success) return c.json(apiError('invalid_request', parsed.error.issues[0].message, parsed.error.issues[0].path.join('.') || '(body)'), 400);
@@ -107,12 +107,3 @@ function failure(c: Context, err: Error) {
   return c.json(apiError('store_unavailable', `experiments: ${err.message}`), 503);
 }
 
-async function readJson(c: Context, optional = false): Promise<{ ok: true; value: unknown } | { ok: false; error: ReturnType<typeof apiError> }> {
-  const text = await c.req.text();
-  if (optional && text.trim() === '') return { ok: true, value: undefined };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (err) {
-    return { ok: false, error: apiError('invalid_json', `request body is not JSON: ${(err as Error).message}`) };
-  }
-}

@@ -4,12 +4,12 @@
  * failure answers non-2xx with nothing written, so a client that retries until 2xx loses nothing.
  */
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z, ZodError } from 'zod';
 import type { DecisionStore } from '../store/decision-store.ts';
 import { currentFeedback, FEEDBACK_LIMITS, IdempotencyConflictError } from '../store/feedback-record.ts';
 import { type ApiKey, requireScope } from './auth.ts';
 import { apiError } from './errors.ts';
+import { jsonBodyLimit, readJsonBody } from './json-body.ts';
 
 /** A single item (an object with `alertId`) or a batch `{ "items": [...] }`; items are checked by the store's schema. */
 const feedbackEnvelope = z.union([
@@ -30,15 +30,11 @@ export function addFeedbackRoutes(app: Hono, o: FeedbackRouteOptions): void {
   app.post(
     '/v1/feedback',
     requireScope(o.apiKeys, 'feedback'),
-    bodyLimit({ maxSize, onError: (c) => c.json(apiError('body_too_large', `request body over ${maxSize} bytes`), 413) }),
+    jsonBodyLimit(maxSize),
     async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch (err) {
-        return c.json(apiError('invalid_json', `request body is not JSON: ${(err as Error).message}`), 400);
-      }
-      const envelope = feedbackEnvelope.safeParse(body);
+      const body = await readJsonBody(c);
+      if (!body.ok) return c.json(body.error, 400);
+      const envelope = feedbackEnvelope.safeParse(body.value);
       if (!envelope.success) {
         return c.json(apiError('invalid_request', `expected one feedback item (with alertId) or {"items": [...]} of 1..${FEEDBACK_LIMITS.maxBatch}`, '(body)'), 400);
       }

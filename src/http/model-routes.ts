@@ -4,7 +4,6 @@
  * swap this replica at once; without one they only swap this process.
  */
 import type { Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { NothingToRollBackError, rollbackTarget } from '../registry/activation-commands.ts';
 import { type ModelRegistry, UnknownModelError } from '../registry/model-registry.ts';
@@ -13,6 +12,7 @@ import {
 } from '../store/activation-log.ts';
 import { type ApiKey, requireScope } from './auth.ts';
 import { apiError } from './errors.ts';
+import { jsonBodyLimit, readJsonBody } from './json-body.ts';
 
 export interface ModelRouteOptions {
   registry: ModelRegistry;
@@ -33,7 +33,7 @@ const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(MAX_HI
 export function addModelRoutes(app: Hono, o: ModelRouteOptions): void {
   const { registry, activations: log, apiKeys } = o;
   // Only a note is ever sent: anything bigger is a mistake, not worth reading into memory.
-  const smallBody = bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json(apiError('body_too_large', 'request body over 16384 bytes (only {"note": "…"} is expected)'), 413) });
+  const smallBody = jsonBodyLimit(16 * 1024, 'only {"note": "…"} is expected');
   const notConfigured = (c: Context) => c.json(apiError('not_configured', 'this server keeps no activation log (it runs without a store)'), 404);
 
   app.get('/v1/models', requireScope(apiKeys, 'score'), async (c) => c.json({ models: await registry.list() }));
@@ -107,15 +107,10 @@ async function fromStore<T>(call: () => Promise<T>): Promise<T> {
 
 /** The optional `{ "note": "…" }` body; an error body to answer 400 with when it is malformed. */
 async function readNote(c: Context): Promise<string | undefined | ReturnType<typeof apiError>> {
-  const text = await c.req.text();
-  if (text.trim() === '') return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return apiError('invalid_json', `request body is not JSON: ${(err as Error).message}`);
-  }
-  const parsed = noteBodySchema.safeParse(json);
+  const body = await readJsonBody(c, { optional: true });
+  if (!body.ok) return body.error;
+  if (body.value === undefined) return undefined;
+  const parsed = noteBodySchema.safeParse(body.value);
   if (!parsed.success) return apiError('invalid_request', parsed.error.issues[0].message, parsed.error.issues[0].path.join('.') || '(body)');
   return parsed.data.note;
 }

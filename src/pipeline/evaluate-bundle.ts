@@ -5,23 +5,12 @@ import type { EvaluationMetrics } from '../model/manifest.ts';
 import { calibrationCheck, type CalibrationCheck } from '../calibration/calibration-check.ts';
 import { scoreLabelled, type ScoreLabelledOptions } from './score-labelled.ts';
 
-export interface EvaluateBundleOptions {
-  model: string;
-  data: string;
-  label: string;
-  /** Time column for --since/--until and --holdout; defaults to the one the model was trained with. */
-  timeColumn?: string;
-  since?: string;
-  until?: string;
-  /** Evaluate only the rows the training run held out (same file, same split). */
-  holdout?: boolean;
-  /**
-   * Column of per-row sample weights: every metric, and the outcome at the recommended thresholds,
-   * is weighted. With `holdout` it defaults to the column the model was trained with, so the
-   * manifest's holdout metrics are reproduced as recorded.
-   */
-  weightColumn?: string;
-}
+/**
+ * What to evaluate: the rows `scoreLabelled` picks. With `weightColumn` every metric, and the
+ * outcome at the recommended thresholds, is weighted; with `holdout` it defaults to the column the
+ * model was trained with, so the manifest's holdout metrics are reproduced as recorded.
+ */
+export type EvaluateBundleOptions = Omit<ScoreLabelledOptions, 'keepTimes'>;
 
 export interface EvaluateBundleResult {
   manifest: Manifest;
@@ -37,7 +26,7 @@ export interface EvaluateBundleResult {
 
 /** Evaluate a bundle on a labelled file; metrics include the outcome at the bundle's recommended thresholds. */
 export async function evaluateBundle(o: EvaluateBundleOptions): Promise<EvaluateBundleResult> {
-  const s = await scoreLabelled(o satisfies ScoreLabelledOptions);
+  const s = await scoreLabelled(o);
   const metrics = evaluationMetrics(s.labels, s.scores, s.manifest.thresholds, s.weights);
   const calibration = s.manifest.calibration && calibrationCheck(s.labels, s.rawScores, s.scores, s.manifest.thresholds, s.weights);
   return { manifest: s.manifest, metrics, labelledRows: s.labelledRows, evaluatedRows: s.rows.length, weightColumn: s.weightColumn, ...(calibration ? { calibration } : {}) };
