@@ -1,9 +1,8 @@
 /** @module Seeded synthetic traffic for report tests: scores and true labels for every alert, decided under a closing threshold. */
 import type { ArmCountRow } from '../../src/experiments/arm-summary.ts';
+import { mulberry32 } from '../helpers/random-ensemble.ts';
 
 /** A small seeded PRNG (mulberry32), so every simulated run is reproducible. */
-import { seededRandom as mulberry32 } from '../../src/gbdt/sampling.ts';
-
 export { mulberry32 };
 
 /**

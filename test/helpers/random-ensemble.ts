@@ -1,18 +1,10 @@
 /** @module Seeded random tree ensembles and feature rows for ONNX round-trip and parity tests. */
 import { decodeModel, encodeModel } from '../../src/onnx/onnx-proto.ts';
 import type { Tree, TreeEnsemble } from '../../src/trees/tree-ensemble.ts';
+import { seededRandom as mulberry32 } from '../../src/gbdt/sampling.ts';
 
-/** A seeded uniform [0, 1) generator (mulberry32): tests must be reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return function next() {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform [0, 1) generator (mulberry32): tests must be reproducible. The trainer's own. */
+export { mulberry32 };
 
 /** A standard normal draw (Box–Muller) from a uniform generator. */
 export function normal(rand: () => number): number {
