@@ -23,7 +23,7 @@ const ENVELOPE: Record<string, (r: DecisionRecord) => string | undefined> = {
 
 /**
  * The attribute values that encode to exactly `record.features` under `spec`: numbers as stored
- * (float32 already), booleans as 0/1, category codes as their names, NaN as missing (null).
+ * (float32 already), booleans as true/false, category codes as their names, NaN as missing (null).
  */
 export function decodeFeatures(spec: FeatureSpec, record: DecisionRecord): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
@@ -39,6 +39,9 @@ export function decodeFeatures(spec: FeatureSpec, record: DecisionRecord): Recor
     const v = record.features[j];
     if (Number.isNaN(v)) out[f.source] = null;
     else if (f.kind === 'categorical') out[f.source] = f.categories![v] ?? UNSEEN_CATEGORY;
+    // As true/false, not 1/0: a spec inferred from the export then keeps the feature boolean, so
+    // the retrained model still accepts the `true` that pipelines send.
+    else if (f.kind === 'boolean') out[f.source] = v === 1;
     else out[f.source] = v;
   });
   return out;

@@ -27,12 +27,16 @@ export async function writeFeedback(db: Kysely<StoreDatabase>, input: readonly F
   return db.transaction().execute(async (trx) => {
     const existing = await rowsByKey(trx, prepared.map((p) => p.key));
     const matched = await scoredAlerts(trx, items.map((f) => f.alertId));
+    // Key → content hash, from the store or from an earlier item of this batch.
+    const known = new Map([...existing].map(([key, row]) => [key, row.content_hash]));
     const fresh = new Map<string, (typeof prepared)[number]>();
     prepared.forEach((p, index) => {
-      const seen = existing.get(p.key) ?? fresh.get(p.key);
-      const seenHash = seen === undefined ? undefined : 'content_hash' in seen ? seen.content_hash : seen.hash;
-      if (seenHash !== undefined && seenHash !== p.hash) throw new IdempotencyConflictError(index, p.f.idempotencyKey ?? p.key);
-      if (seen === undefined) fresh.set(p.key, p);
+      const hash = known.get(p.key);
+      if (hash !== undefined && hash !== p.hash) throw new IdempotencyConflictError(index, p.f.idempotencyKey ?? p.key);
+      if (hash === undefined) {
+        known.set(p.key, p.hash);
+        fresh.set(p.key, p);
+      }
     });
     const rows = [...fresh.values()].map(({ f, hash, key }) => toFeedbackRow(f, hash, key, receivedAt, matched.has(f.alertId)));
     // The rows this transaction inserted, with their seq (RETURNING spares a re-read on the common path).
@@ -60,7 +64,7 @@ export async function feedbackHistory(db: Kysely<StoreDatabase>, alertId: string
   return rows.map(fromFeedbackRow);
 }
 
-/** Feedback rows in arrival order (received_at, seq), for export; page with `afterSeq`. */
+/** Feedback rows in commit order (seq), for export; page with `afterSeq`. */
 export async function listFeedback(db: Kysely<StoreDatabase>, options: { afterSeq?: number; limit: number }): Promise<StoredFeedback[]> {
   let query = db.selectFrom('feedback').selectAll();
   if (options.afterSeq !== undefined) query = query.where('seq', '>', options.afterSeq);
