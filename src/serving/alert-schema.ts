@@ -56,7 +56,20 @@ export const explainField = z.number().int().min(0).max(MAX_REASON_CODES).option
  * over attributes of the same name, because the envelope is what the rule engine vouches for.
  */
 export function recordOf(alert: Alert): Record<string, AttributeValue> {
-  return { ...alert.attributes, rule_id: alert.ruleId, segment: alert.segment, entity_id: alert.entityId, occurred_at: alert.occurredAt };
+  return { ...alert.attributes, ...envelopeOf(alert) };
+}
+
+/**
+ * `recordOf(alert)` as layers for `encodeLayered` (first layer wins), without copying the
+ * attributes: the envelope over the attributes.
+ */
+export function recordLayers(alert: Alert): Record<string, AttributeValue>[] {
+  return [envelopeOf(alert), alert.attributes];
+}
+
+/** The envelope fields under training data's column names; every key present (an absent field hides an attribute of its name). */
+function envelopeOf(alert: Alert): Record<string, AttributeValue> {
+  return { rule_id: alert.ruleId, segment: alert.segment, entity_id: alert.entityId, occurred_at: alert.occurredAt };
 }
 
 /**

@@ -3,12 +3,12 @@
  * call, rank, and decide under the policy. Transports (HTTP today) only translate. Fail open:
  * an alert that cannot be scored is never dropped or closed; it goes to review and says why.
  */
-import { type AttributeValue, encodeRecord, FeatureError } from '../features/index.ts';
+import { type AttributeValue, encodeLayered, FeatureError, layeredValue } from '../features/index.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
 import { type EntityHistory, historyAttributes, readsHistory } from '../feedback/entity-history.ts';
 import { checkAlert } from './alert-check.ts';
 import { type ReasonCode, topReasons } from '../explain/index.ts';
-import { type Alert, type AlertLimits, recordOf } from './alert-schema.ts';
+import { type Alert, type AlertLimits, recordLayers } from './alert-schema.ts';
 
 /** A policy's verdict on one alert. */
 export interface Verdict {
@@ -59,6 +59,9 @@ export interface AlertResult extends Verdict {
   reasonsUnavailable?: string;
 }
 
+/** An alert's values as `encodeLayered` reads them: entity history (when the model reads it), envelope, attributes. */
+type RecordLayers = Record<string, AttributeValue>[];
+
 /** Entity-history features of these entities as known strictly before `t`. */
 export type HistorySource = (entityIds: string[], t: string) => Promise<Map<string, EntityHistory>>;
 
@@ -81,7 +84,7 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
   const modelRef = { name: model.name, version: model.version };
   const scoredAt = new Date().toISOString();
   const results: AlertResult[] = new Array(items.length);
-  const pending: { index: number; alert: Alert; features: Float32Array; record: Record<string, AttributeValue> }[] = [];
+  const pending: { index: number; alert: Alert; features: Float32Array; record: RecordLayers }[] = [];
   const x = new Float32Array(items.length * nf);
   const at = (i: number) => o.positions?.[i] ?? i;
   const unscored = (index: number, id: string | null, a: Alert | null, path: string, message: string, degraded: boolean): AlertResult => ({
@@ -104,18 +107,18 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
       results[index] = unscored(index, a.id, a, `alerts.${at(index)}.entityId`, `not scored: ${history.why}`, true);
       return;
     }
-    let record: Record<string, AttributeValue>;
+    const record = recordLayers(a);
+    // Computed by winnow from its own store, so it overrides any attribute of the same name.
+    if (history) record.unshift(historyAttributes(a.entityId === undefined || !history.ok ? undefined : history.map.get(a.entityId)));
     try {
-      record = recordOf(a);
-      // Computed by winnow from its own store, so it overrides any attribute of the same name.
-      if (history) Object.assign(record, historyAttributes(a.entityId === undefined || !history.ok ? undefined : history.map.get(a.entityId)));
-      encodeRecord(record, spec, row);
+      encodeLayered(record, spec, row);
     } catch (err) {
       if (!(err instanceof FeatureError)) throw err;
       results[index] = unscored(index, a.id, a, `alerts.${at(index)}.attributes.${err.source}`, err.problem, false);
       return;
     }
-    pending.push({ index, alert: a, features: Float32Array.from(row), record });
+    // `row` views this request's own matrix, which is never reused, so it can stand as the record's vector.
+    pending.push({ index, alert: a, features: row, record });
   });
 
   if (pending.length > 0) {
@@ -144,7 +147,7 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
  * Reason codes for the scored alerts: TreeSHAP over the served trees, top `n` by |contribution|,
  * each with the attribute value as sent. A model without node cover scores as usual and says why.
  */
-function explainResults(model: LoadedModel, n: number, pending: { index: number; features: Float32Array; record: Record<string, AttributeValue> }[], results: AlertResult[]): void {
+function explainResults(model: LoadedModel, n: number, pending: { index: number; features: Float32Array; record: RecordLayers }[], results: AlertResult[]): void {
   const built = model.explainer();
   if (!built.ok) {
     for (const { index } of pending) results[index].reasonsUnavailable = built.why;
@@ -155,7 +158,7 @@ function explainResults(model: LoadedModel, n: number, pending: { index: number;
   const phi = new Float64Array(names.length);
   for (const { index, features: x, record } of pending) {
     built.explainer.explain(x, phi);
-    results[index].reasons = topReasons(phi, n, names, (j) => (Object.hasOwn(record, features[j].source) ? record[features[j].source] : undefined));
+    results[index].reasons = topReasons(phi, n, names, (j) => layeredValue(record, features[j].source));
   }
 }
 

@@ -1,5 +1,6 @@
 /** @module The decision record: what was scored and decided for one alert, the single schema every store speaks. */
 import { z } from 'zod';
+import { fastDecisionRecord } from './decision-record-check.ts';
 
 /**
  * One feature value as scored: any number, including NaN (a missing value the trees route)
@@ -73,7 +74,14 @@ export type DecisionRecord = z.output<typeof DecisionRecordSchema>;
 
 /** Validates records, throwing a ZodError whose issue path names the record index and field. */
 export function parseDecisionRecords(records: readonly DecisionRecordInput[]): DecisionRecord[] {
-  return z.array(DecisionRecordSchema).parse(records);
+  const parsed: DecisionRecord[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const record = fastDecisionRecord(records[i]);
+    // Anything the fast path does not vouch for: zod over the whole batch, for its error paths.
+    if (record === undefined) return z.array(DecisionRecordSchema).parse(records);
+    parsed[i] = record;
+  }
+  return parsed;
 }
 
 // JSON has no NaN, Infinity or -0: NaN is written as null (the usual "missing" in JSON), the

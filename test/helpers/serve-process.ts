@@ -31,10 +31,13 @@ export function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Starts `winnow serve ARGS --port <free>` (logs at warn) and polls /readyz until it answers 200. */
-export async function startServe(args: string[], { timeoutMs = 30_000, env = {} }: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
+/**
+ * Starts `winnow serve ARGS --port <free>` (logs at warn) and polls /readyz until it answers 200.
+ * `nodeArgs` go to node itself (`--cpu-prof`, V8 flags), which NODE_OPTIONS does not always allow.
+ */
+export async function startServe(args: string[], { timeoutMs = 30_000, env = {}, nodeArgs = [] }: { timeoutMs?: number; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<ServeProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/winnow.mjs', 'serve', '--port', String(port), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/winnow.mjs', 'serve', '--port', String(port), ...args], {
     cwd: REPO_ROOT, env: { ...process.env, WINNOW_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
