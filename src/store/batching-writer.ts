@@ -78,7 +78,9 @@ export class BatchingWriter {
   constructor({
     store,
     logger,
-    maxBatch = 500,
+    // Under load, a batch is whatever queued while the last one committed; a high cap lets it
+    // grow, so each fsync (and its index pages) is shared by more records.
+    maxBatch = 2_000,
     flushIntervalMs = 20,
     retryDelayMs = 100,
     maxRetryDelayMs = 5_000,

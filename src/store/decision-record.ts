@@ -83,33 +83,3 @@ export function parseDecisionRecords(records: readonly DecisionRecordInput[]): D
   }
   return parsed;
 }
-
-// JSON has no NaN, Infinity or -0: NaN is written as null (the usual "missing" in JSON), the
-// others as the strings "Infinity", "-Infinity", "-0"; every other double prints exactly.
-type StoredFeature = number | null | 'Infinity' | '-Infinity' | '-0';
-
-/** Encodes a feature vector as JSON text that keeps NaN (as null), ±Infinity and -0 (as strings). */
-export function featuresToJson(features: readonly number[]): string {
-  const encoded: StoredFeature[] = features.map((value) => {
-    if (Number.isNaN(value)) return null;
-    if (value === Number.POSITIVE_INFINITY) return 'Infinity';
-    if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
-    if (Object.is(value, -0)) return '-0';
-    return value;
-  });
-  return JSON.stringify(encoded);
-}
-
-/** Decodes what `featuresToJson` wrote back into the exact vector (null → NaN). */
-export function featuresFromJson(text: string): number[] {
-  const parsed: unknown = JSON.parse(text);
-  if (!Array.isArray(parsed)) throw new TypeError(`features: expected a JSON array, got ${typeof parsed}`);
-  return parsed.map((value: unknown, index) => {
-    if (value === null) return Number.NaN;
-    if (value === 'Infinity') return Number.POSITIVE_INFINITY;
-    if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
-    if (value === '-0') return -0;
-    if (typeof value === 'number') return value;
-    throw new TypeError(`features[${index}]: expected a number, null, "Infinity", "-Infinity" or "-0", got ${JSON.stringify(value)}`);
-  });
-}

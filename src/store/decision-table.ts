@@ -1,7 +1,7 @@
 /** @module The `decisions` table as Kysely sees it, and the mapping between rows and decision records. */
 import { createHash } from 'node:crypto';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import { featuresFromJson, featuresToJson } from './decision-record.ts';
+import { featuresFromText, featuresToText } from './feature-codec.ts';
 import type { DecisionRecord } from './decision-record.ts';
 
 /** One row of `decisions`; column types are the intersection both SQLite and PostgreSQL return. */
@@ -96,7 +96,7 @@ export function toRow(record: DecisionRecord): InsertRow {
     model_name: record.model.name,
     model_version: record.model.version,
     spec_hash: record.specHash,
-    features: featuresToJson(record.features),
+    features: featuresToText(record.features),
     score: record.score,
     band: record.band,
     decision: record.decision,
@@ -125,7 +125,7 @@ export function fromRow(row: SelectRow): DecisionRecord {
     entityId: row.entity_id ?? undefined,
     model: { name: row.model_name, version: row.model_version },
     specHash: row.spec_hash,
-    features: featuresFromJson(row.features),
+    features: featuresFromText(row.features),
     score: row.score === null ? null : Number(row.score),
     band: row.band,
     decision: row.decision,

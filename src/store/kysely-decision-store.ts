@@ -1,6 +1,6 @@
 /** @module The one DecisionStore implementation, over Kysely, for SQLite and PostgreSQL alike. */
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { z } from 'zod';
 import { InstantSchema, parseDecisionRecords } from './decision-record.ts';
 import type { DecisionRecord, DecisionRecordInput } from './decision-record.ts';
@@ -33,6 +33,8 @@ export class KyselyDecisionStore implements DecisionStore {
   readonly kind: StoreDialect;
   readonly #db: Kysely<StoreDatabase>;
   #closed = false;
+  /** The single-row insert, compiled once by Kysely (SQLite path of writeDecisions). */
+  #insertOne: CompiledQuery | undefined;
 
   constructor(db: Kysely<StoreDatabase>, kind: StoreDialect) {
     this.#db = db;
@@ -51,6 +53,16 @@ export class KyselyDecisionStore implements DecisionStore {
     if (rows.length === 0) return { inserted: 0, duplicates: 0 };
     const inserted = await this.#db.transaction().execute(async (trx) => {
       let count = 0;
+      if (this.kind === 'sqlite') {
+        // In-process SQLite has no round trips to save: one cached single-row statement per
+        // record beats a fresh multi-row statement per batch (whose parsing grows with the batch).
+        const insert = this.#insertOne ??= compileRowInsert(trx, rows[0]);
+        for (const row of rows) {
+          const result = await trx.executeQuery({ ...insert, parameters: Object.values(row) });
+          count += Number(result.numAffectedRows ?? 0n);
+        }
+        return count;
+      }
       for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
         const result = await trx
           .insertInto('decisions')
@@ -182,4 +194,18 @@ export class KyselyDecisionStore implements DecisionStore {
 
 function toStored(row: Parameters<typeof fromRow>[0]): StoredDecision {
   return { seq: Number(row.seq), record: fromRow(row) };
+}
+
+/**
+ * The single-row decision insert as Kysely compiles it for `sample`. Its parameters are the row's
+ * values in key order, which every `toRow` row shares, so any row's `Object.values` binds it;
+ * checked here once, so a Kysely that reorders or transforms values fails loudly, not silently.
+ */
+function compileRowInsert(db: Kysely<StoreDatabase>, sample: ReturnType<typeof toRow>): CompiledQuery {
+  const compiled = db.insertInto('decisions').values(sample).onConflict((conflict) => conflict.column('record_key').doNothing()).compile();
+  const values = Object.values(sample);
+  if (compiled.parameters.length !== values.length || compiled.parameters.some((p, i) => p !== values[i])) {
+    throw new Error('decision insert: Kysely bound the row\'s values in an unexpected order; the cached insert cannot be used');
+  }
+  return compiled;
 }

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { StoreDatabase } from './decision-table.ts';
 import { KyselyDecisionStore } from './kysely-decision-store.ts';
 
@@ -36,6 +36,11 @@ export function openSqliteDb(path: string, options: SqliteStoreOptions = {}): Ky
   try {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = FULL');
+    // Checkpoint the log every ~40 MB instead of SQLite's ~4 MB. Decision inserts land on random
+    // pages of the entity and record-key indexes, so a small log forced a checkpoint (copy back
+    // and fsync) every few batches; measured with 5 indexes and commits of 200 rows, this took
+    // the CPU per row from about 35 µs to about 23 µs. Readers are unaffected.
+    database.pragma('wal_autocheckpoint = 10000');
     // Other connections (the CLI, the activation log, another process) write to the same file:
     // wait for their lock instead of failing.
     database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
@@ -43,5 +48,31 @@ export function openSqliteDb(path: string, options: SqliteStoreOptions = {}): Ky
     database.close();
     throw error;
   }
-  return new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+}
+
+/** How many distinct write statements stay prepared (the stores issue a handful). */
+const CACHED_STATEMENTS = 64;
+
+/**
+ * The database as Kysely's SQLite driver sees it, with write statements kept prepared. The
+ * driver prepares every query anew; for the decision insert, run once per record, preparing
+ * cost more than executing. Only statements that return no rows are cached: a reader may still
+ * be iterating (a streamed export) when the same SQL runs again, which one statement cannot do.
+ */
+function withStatementCache(database: Database.Database): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql) {
+      const cached = cache.get(sql);
+      if (cached) return cached;
+      const statement = database.prepare(sql);
+      if (!statement.reader) {
+        if (cache.size >= CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }

@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { featuresFromJson, featuresToJson, parseDecisionRecords } from '../../src/store/decision-record.ts';
+import { parseDecisionRecords } from '../../src/store/decision-record.ts';
+import { featuresFromJson, featuresFromText, featuresToJson, featuresToText } from '../../src/store/feature-codec.ts';
 import { makeRecord } from './fixtures.ts';
 
 const spell = (values: number[]) => values.map((value) => (Object.is(value, -0) ? '-0' : String(value)));
@@ -27,6 +28,38 @@ describe('feature codec', () => {
     expect(() => featuresFromJson('[1,"x"]')).toThrow(
       new TypeError('features[1]: expected a number, null, "Infinity", "-Infinity" or "-0", got "x"'),
     );
+  });
+});
+
+describe('feature text (float32 spelling, JSON otherwise)', () => {
+  it('spells a float32 vector as f32: + base64 of little-endian float32, NaN, ±Infinity and -0 included', () => {
+    const v = [1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0];
+    const text = featuresToText(v);
+    const bytes = Buffer.from(text.slice(4), 'base64');
+    expect(text.startsWith('f32:')).toBe(true);
+    expect(bytes.readFloatLE(0)).toBe(1.5);
+    expect(bytes.length).toBe(24);
+    expect(spell(featuresFromText(text))).toEqual(spell(v));
+  });
+
+  it('falls back to JSON for any value float32 cannot hold, and reads both spellings back exactly', () => {
+    expect(featuresToText([0.1, 1])).toBe('[0.1,1]');
+    expect(featuresFromText('[1.5,null,"-0"]').map(String)).toEqual(['1.5', 'NaN', '0']);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double(), fc.float().map(Math.fround), fc.constantFrom(Number.NaN, -0))), (values) => {
+        expect(spell(featuresFromText(featuresToText(values)))).toEqual(spell(values));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.float().map(Math.fround)), (values) => {
+        expect(featuresToText(values).startsWith('f32:')).toBe(true);
+      }),
+    );
+  });
+
+  it('rejects damaged float32 text instead of decoding garbage', () => {
+    expect(() => featuresFromText('f32:AAAA*AAA')).toThrow(new TypeError("features: 'f32:' text is not base64"));
+    expect(() => featuresFromText('f32:AAAAAAA=')).toThrow(new TypeError("features: 'f32:' text holds 5 bytes, not a whole number of float32 values"));
   });
 });
 

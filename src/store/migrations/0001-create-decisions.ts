@@ -24,7 +24,7 @@ export function createDecisions(dialect: StoreDialect): Migration {
         .addColumn('model_name', 'text', (column) => column.notNull())
         .addColumn('model_version', 'text', (column) => column.notNull())
         .addColumn('spec_hash', 'text', (column) => column.notNull())
-        // JSON array text; NaN as null (see decision-record.ts).
+        // Feature vector text: 'f32:' + base64 float32, or a JSON array with NaN as null (see store/feature-codec.ts).
         .addColumn('features', 'text', (column) => column.notNull())
         .addColumn('score', 'double precision')
         .addColumn('band', 'text', (column) => column.notNull())
