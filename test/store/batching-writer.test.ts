@@ -30,6 +30,34 @@ class FakeStore {
   }
 }
 
+/** A store whose every write waits for `release()`, so a test controls what queues behind a commit. */
+class GatedStore {
+  readonly batches: string[][] = [];
+  #waiting: (() => void)[] = [];
+  #calls = 0;
+  #onCall: (() => void) | undefined;
+  async writeDecisions(records: readonly DecisionRecordInput[]): Promise<WriteResult> {
+    this.#calls += 1;
+    this.#onCall?.();
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.batches.push(records.map((record) => (record as DecisionRecord).alertId));
+    return { inserted: records.length, duplicates: 0 };
+  }
+  get calls(): number {
+    return this.#calls;
+  }
+  release(): void {
+    for (const resolve of this.#waiting.splice(0)) resolve();
+  }
+  /** Resolves once `writeDecisions` has been called `n` times in all. */
+  async called(n: number): Promise<void> {
+    while (this.#calls < n) await new Promise<void>((resolve) => (this.#onCall = resolve));
+  }
+}
+
+/** Lets every pending promise callback and immediate run. */
+const ticks = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+
 function recordingLogger(): WriterLogger & { lines: { level: string; details: object; message: string }[] } {
   const lines: { level: string; details: object; message: string }[] = [];
   return {
@@ -59,6 +87,32 @@ describe('BatchingWriter', () => {
     expect(writer.pending).toBe(3);
     await Promise.all(done);
     expect(store.batches).toEqual([['a-1', 'a-2', 'a-3']]);
+  });
+
+  it('after a commit, waits for company unless a full batch is waiting (a trickle is not one commit per record)', async () => {
+    const gate = new GatedStore();
+    const writer = new BatchingWriter({ store: gate, logger: recordingLogger(), flushIntervalMs: 50, maxBatch: 3 });
+    const first = writer.enqueue([makeRecord(1)]);
+    await gate.called(1);
+    const trickle = [writer.enqueue([makeRecord(2)]), writer.enqueue([makeRecord(3)])];
+    gate.release();
+    await first;
+    await ticks();
+    expect(gate.calls).toBe(1); // two records queued: not yet worth a commit
+    await gate.called(2); // after the flush interval
+    gate.release();
+    await Promise.all(trickle);
+    expect(gate.batches).toEqual([['a-1'], ['a-2', 'a-3']]);
+    // A full batch waiting behind a commit goes at once.
+    const next = writer.enqueue([makeRecord(4)]);
+    await gate.called(3);
+    const full = writer.enqueue(makeRecords(3, 5));
+    gate.release();
+    await next;
+    await gate.called(4);
+    gate.release();
+    await full;
+    expect(gate.batches.slice(2)).toEqual([['a-4'], ['a-5', 'a-6', 'a-7']]);
   });
 
   it('flush() writes at once and close() drains what is left, then refuses new records', async () => {
