@@ -1,5 +1,5 @@
 /** @module The `decisions` table as Kysely sees it, and the mapping between rows and decision records. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import { featuresFromText, featuresToText } from './feature-codec.ts';
 import type { DecisionRecord } from './decision-record.ts';
@@ -111,7 +111,7 @@ export function toRow(record: DecisionRecord): InsertRow {
   };
   // Key order above is fixed, so the JSON text (and its hash) is canonical for a record. The shadow
   // flag joins the hash only when set, so live records keep the keys they had before it existed.
-  const recordKey = createHash('sha256').update(JSON.stringify(record.shadow ? { ...row, shadow: 1 } : row)).digest('base64url');
+  const recordKey = hash('sha256', JSON.stringify(record.shadow ? { ...row, shadow: 1 } : row), 'base64url');
   return { record_key: recordKey, ...row, shadow: record.shadow ? 1 : 0 };
 }
 
