@@ -20,6 +20,8 @@ import type { StoreDialect } from './migrations/index.ts';
 // 22 bound values per row: 500 rows stay far below SQLite's 32,766 and PostgreSQL's 65,535
 // parameter limits, while still amortising a statement over many rows.
 const ROWS_PER_INSERT = 500;
+/** Rows per prepared multi-row insert on SQLite (22 values each: far below its parameter limit). */
+const SQLITE_CHUNK = 32;
 
 const ListOptionsSchema = z.object({
   since: InstantSchema.optional(),
@@ -33,7 +35,8 @@ export class KyselyDecisionStore implements DecisionStore {
   readonly kind: StoreDialect;
   readonly #db: Kysely<StoreDatabase>;
   #closed = false;
-  /** The single-row insert, compiled once by Kysely (SQLite path of writeDecisions). */
+  /** The SQLITE_CHUNK-row and single-row inserts, compiled once by Kysely (SQLite path of writeDecisions). */
+  #insertChunk: CompiledQuery | undefined;
   #insertOne: CompiledQuery | undefined;
 
   constructor(db: Kysely<StoreDatabase>, kind: StoreDialect) {
@@ -54,11 +57,18 @@ export class KyselyDecisionStore implements DecisionStore {
     const inserted = await this.#db.transaction().execute(async (trx) => {
       let count = 0;
       if (this.kind === 'sqlite') {
-        // In-process SQLite has no round trips to save: one cached single-row statement per
-        // record beats a fresh multi-row statement per batch (whose parsing grows with the batch).
-        const insert = this.#insertOne ??= compileRowInsert(trx, rows[0]);
-        for (const row of rows) {
-          const result = await trx.executeQuery({ ...insert, parameters: Object.values(row) });
+        // In-process SQLite has no round trips to save, but parsing a fresh statement per batch
+        // grows with the batch: two statements compiled once (by Kysely) and kept prepared, one
+        // for SQLITE_CHUNK rows at a time and one for a single row, bind every batch instead.
+        const chunk = this.#insertChunk ??= compileInsert(trx, Array(SQLITE_CHUNK).fill(rows[0]));
+        const one = this.#insertOne ??= compileInsert(trx, [rows[0]]);
+        let i = 0;
+        for (; i + SQLITE_CHUNK <= rows.length; i += SQLITE_CHUNK) {
+          const result = await trx.executeQuery({ ...chunk, parameters: rowValues(rows, i, SQLITE_CHUNK) });
+          count += Number(result.numAffectedRows ?? 0n);
+        }
+        for (; i < rows.length; i++) {
+          const result = await trx.executeQuery({ ...one, parameters: rowValues(rows, i, 1) });
           count += Number(result.numAffectedRows ?? 0n);
         }
         return count;
@@ -197,15 +207,26 @@ function toStored(row: Parameters<typeof fromRow>[0]): StoredDecision {
 }
 
 /**
- * The single-row decision insert as Kysely compiles it for `sample`. Its parameters are the row's
- * values in key order, which every `toRow` row shares, so any row's `Object.values` binds it;
- * checked here once, so a Kysely that reorders or transforms values fails loudly, not silently.
+ * The insert of `sample.length` decision rows as Kysely compiles it. Its parameters are the rows'
+ * values in key order, row after row, and every `toRow` row has the same keys in the same order,
+ * so any rows' `Object.values` bind it; checked here once, so a Kysely that reorders or
+ * transforms values fails loudly, not silently.
  */
-function compileRowInsert(db: Kysely<StoreDatabase>, sample: ReturnType<typeof toRow>): CompiledQuery {
+function compileInsert(db: Kysely<StoreDatabase>, sample: ReturnType<typeof toRow>[]): CompiledQuery {
   const compiled = db.insertInto('decisions').values(sample).onConflict((conflict) => conflict.column('record_key').doNothing()).compile();
-  const values = Object.values(sample);
+  const values = rowValues(sample, 0, sample.length);
   if (compiled.parameters.length !== values.length || compiled.parameters.some((p, i) => p !== values[i])) {
-    throw new Error('decision insert: Kysely bound the row\'s values in an unexpected order; the cached insert cannot be used');
+    throw new Error('decision insert: Kysely bound the rows\' values in an unexpected order; the cached insert cannot be used');
   }
   return compiled;
+}
+
+/** The values of `count` rows from `start`, row after row, each in its own key order (see compileInsert). */
+function rowValues(rows: readonly ReturnType<typeof toRow>[], start: number, count: number): unknown[] {
+  const out: unknown[] = [];
+  for (let r = start; r < start + count; r++) {
+    const row = rows[r] as Record<string, unknown>;
+    for (const key in row) out.push(row[key]);
+  }
+  return out;
 }

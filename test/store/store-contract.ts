@@ -99,6 +99,16 @@ export function runStoreContract(name: string, openFresh: () => Promise<Decision
       expect(await store.listDecisions({ limit: 100 })).toHaveLength(6);
     });
 
+    it('skips repeats wherever they fall in a large batch: between batches, and twice within one', async () => {
+      const store = await freshStore();
+      const first = makeRecords(100);
+      expect(await store.writeDecisions(first)).toEqual({ inserted: 100, duplicates: 0 });
+      const mixed = [...makeRecords(50, 100), ...first].sort((a, b) => (a.alertId < b.alertId ? -1 : 1));
+      expect(await store.writeDecisions([...mixed, makeRecord(7)])).toEqual({ inserted: 50, duplicates: 101 });
+      expect(await store.writeDecisions([makeRecord(500), makeRecord(500)])).toEqual({ inserted: 1, duplicates: 1 });
+      expect(await store.listDecisions({ limit: 1_000 })).toHaveLength(151);
+    });
+
     it('rejects a batch with an invalid record naming the field, and writes none of it', async () => {
       const store = await freshStore();
       const bad = { ...makeRecord(2), score: 1.5 };

@@ -38,7 +38,7 @@ export function createDecisions(dialect: StoreDialect): Migration {
         .addColumn('request_id', 'text')
         .execute();
 
-      // Unique content hash: re-writing an identical record (a retried batch) is skipped.
+      // Unique content key (decision time + hash): re-writing an identical record (a retried batch) is skipped.
       await db.schema
         .createIndex('decisions_record_key_key')
         .ifNotExists()
