@@ -5,7 +5,7 @@
  * BENCHMARKS.md (serving). Compare settings back to back, several times: the machine is noisy.
  *
  * Usage: node bench/sqlite-decision-inserts.mjs [--indexes key,alert,time,entity,experiment]
- *   [--sync FULL] [--checkpoint 1000] [--batch 200] [--time-ordered-keys] [--statement-per-batch]
+ *   [--sync FULL] [--checkpoint 1000] [--cache KIB] [--batch 200] [--time-ordered-keys] [--statement-per-batch]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,12 +16,12 @@ import Database from 'better-sqlite3';
 const { values } = parseArgs({
   options: {
     indexes: { type: 'string', default: 'key,alert,time,entity,experiment' }, sync: { type: 'string', default: 'FULL' },
-    checkpoint: { type: 'string', default: '1000' }, batch: { type: 'string', default: '200' }, 'time-ordered-keys': { type: 'boolean' },
+    checkpoint: { type: 'string', default: '1000' }, cache: { type: 'string' }, batch: { type: 'string', default: '200' }, 'time-ordered-keys': { type: 'boolean' },
     'statement-per-batch': { type: 'boolean' }, help: { type: 'boolean' },
   },
 });
 if (values.help) {
-  console.log('node bench/sqlite-decision-inserts.mjs [--indexes key,alert,time,entity,experiment] [--sync FULL|NORMAL|OFF] [--checkpoint PAGES] [--batch ROWS] [--time-ordered-keys] [--statement-per-batch]');
+  console.log('node bench/sqlite-decision-inserts.mjs [--indexes key,alert,time,entity,experiment] [--sync FULL|NORMAL|OFF] [--checkpoint PAGES] [--cache KIB] [--batch ROWS] [--time-ordered-keys] [--statement-per-batch]');
   process.exit(0);
 }
 const dir = mkdtempSync(join(tmpdir(), 'winnow-sqlite-bench-'));
@@ -29,6 +29,7 @@ const db = new Database(join(dir, 'd.sqlite'));
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${values.sync}`);
 db.pragma(`wal_autocheckpoint = ${Number(values.checkpoint)}`);
+if (values.cache) db.pragma(`cache_size = -${Number(values.cache)}`); // KiB
 const indexes = values.indexes.split(',');
 db.exec(`create table decisions (seq integer primary key autoincrement, record_key text not null, alert_id text not null, decided_at text not null,
   rule_id text not null, segment text, entity_id text, model_name text not null, model_version text not null, spec_hash text not null,
