@@ -209,7 +209,7 @@ function toStored(row: Parameters<typeof fromRow>[0]): StoredDecision {
 /**
  * The insert of `sample.length` decision rows as Kysely compiles it. Its parameters are the rows'
  * values in key order, row after row, and every `toRow` row has the same keys in the same order,
- * so any rows' `Object.values` bind it; checked here once, so a Kysely that reorders or
+ * so `rowValues` of any rows binds it; checked here once, so a Kysely that reorders or
  * transforms values fails loudly, not silently.
  */
 function compileInsert(db: Kysely<StoreDatabase>, sample: ReturnType<typeof toRow>[]): CompiledQuery {
