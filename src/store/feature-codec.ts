@@ -5,8 +5,8 @@
  * Two spellings, told apart by their first character:
  * - `f32:` + base64 of little-endian float32 values, whenever every value is a float32 (always
  *   so for vectors the service scored: they come out of a Float32Array). Printing ~30 doubles
- *   as decimal JSON cost about 10 µs per record, half of the store thread's work under load;
- *   this costs well under 1 µs and is 40% of the length.
+ *   as decimal JSON cost about 10 µs per record on the store thread (measured alone); this
+ *   costs well under 1 µs and is about 40% of the length.
  * - a JSON array otherwise (any double), and in every row written before `f32:` existed.
  */
 
