@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
 import { encodeRecord } from '../../src/features/index.ts';
 import { ModelRegistry } from '../../src/registry/model-registry.ts';
-import { recordOf } from '../../src/serving/alert-schema.ts';
+import { alertFromRecord, recordOf } from '../../src/serving/alert-schema.ts';
+import { generateAlerts } from '../../src/synth/generate.ts';
 import { scoreResponseSchema } from '../../src/http/response-schemas.ts';
 import { tempModels, defaultPolicy, twoAlerts } from './helpers.ts';
 
@@ -103,6 +104,25 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/winnow_http_requests_total\{route="\/v1\/decisions\/:alertId",method="GET",status="404"\} 1/);
     expect(text).toMatch(/winnow_alerts_total\{decision="(review|auto_close|escalate)",band="\w+",reason="score",model="default\/1"\} \d/);
     expect(text).toMatch(/winnow_score_count\{model="default\/1"\} 2/);
+  });
+});
+
+describe('winnow_alerts_total', () => {
+  it('counts every returned decision under its own labels, batch after batch', async () => {
+    const a = app();
+    const alerts = Array.from(generateAlerts({ rows: 60, seed: 11 }), (row) => alertFromRecord(row));
+    const expected = new Map<string, number>();
+    for (const batch of [alerts.slice(0, 25), alerts.slice(25), [alerts[0], { id: 'bad', ruleId: 7 }]]) {
+      const body = (await (await post({ alerts: batch }, a)).json()) as { results: { decision: string; band: string | null; reason: string }[] };
+      for (const r of body.results) {
+        const key = `decision="${r.decision}",band="${r.band ?? 'unscored'}",reason="${r.reason}",model="default/1"`;
+        expected.set(key, (expected.get(key) ?? 0) + 1);
+      }
+    }
+    const text = await (await a.request('http://localhost/metrics')).text();
+    const counted = new Map(text.split('\n').filter((l) => l.startsWith('winnow_alerts_total{')).map((l) => [l.slice(l.indexOf('{') + 1, l.lastIndexOf('}')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
+    expect(counted).toEqual(expected);
+    expect([...expected.values()].reduce((x, y) => x + y, 0)).toBe(62);
   });
 });
 
