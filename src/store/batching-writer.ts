@@ -123,7 +123,8 @@ export class BatchingWriter {
   /** Writes everything queued so far and resolves when it is durable (waits through retries). */
   async flush(): Promise<void> {
     const last = this.#lastTicket;
-    this.#urgent = true;
+    // Only when there is something to drain; otherwise a later trickle would skip its wait once.
+    if (this.#queue.length > 0 || this.#loop !== undefined) this.#urgent = true;
     this.#startLoop();
     await last;
   }
