@@ -1,0 +1,136 @@
+/**
+ * @module The floor under the serving ratio (issue 3: batch-100 over HTTP ≥ 70% of in-process
+ * ONNX Runtime). Measures, in one run on this machine:
+ * 1. in-process ONNX Runtime on pre-encoded batches of 100 (the ceiling, as in serving.ts);
+ * 2. in a loop, without HTTP: JSON.parse of the same request bodies, and JSON.stringify of a
+ *    minimal response (id, score, decision), µs per alert;
+ * 3. `bench/floor-server.ts`, a server that only parses, encodes, scores and replies (no
+ *    validation, policy or decision records), and the real `winnow serve` (SQLite store), taking
+ *    turns under the same autocannon load as serving.ts (batch-100, 4 connections): alerts/s,
+ *    the ratio, and CPU µs per alert of the server (all its threads) and of the load generator
+ *    (this process), from /proc.
+ * Then prints the budget: the µs per alert one serving thread may spend for 70%, and the
+ * CPU µs per alert the whole machine may spend (2 cores shared with the load generator).
+ *
+ * Usage: npx tsx bench/serving-floor.ts [--seconds 8] [--runs 2]
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { encodeRecord } from '../src/features/index.ts';
+import { LoadedModel } from '../src/registry/loaded-model.ts';
+import { alertFromRecord, recordOf } from '../src/serving/alert-schema.ts';
+import { generateAlerts } from '../src/synth/generate.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startServe } from '../test/helpers/serve-process.ts';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, runs: { type: 'string', default: '2' }, help: { type: 'boolean' } } });
+if (values.help) {
+  console.log('npx tsx bench/serving-floor.ts [--seconds 8] [--runs 2]');
+  process.exit(0);
+}
+const seconds = Number(values.seconds);
+const loadBefore = loadavg()[0];
+const alerts = Array.from(generateAlerts({ rows: 5_000, seed: 21 }), (a) => alertFromRecord(a));
+const bodies = Array.from({ length: 50 }, (_, k) => JSON.stringify({ alerts: alerts.slice(k * 100, (k + 1) * 100) }));
+
+/** Alerts per second of `step` (which handles 100 alerts) over `ms` milliseconds, after a second of warm-up. */
+async function perSecond(ms: number, step: (k: number) => unknown): Promise<number> {
+  for (const budget of [1000, ms]) {
+    let k = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < budget) await step(k++);
+    if (budget === ms) return (k * 100) / ((performance.now() - t0) / 1000);
+  }
+  throw new Error('unreachable');
+}
+
+// 1. In-process ONNX Runtime (the ceiling).
+const model = await LoadedModel.load('models/default/1');
+const spec = model.manifest.featureSpec;
+const nf = spec.features.length;
+const matrices = bodies.map((_, b) => {
+  const x = new Float32Array(100 * nf);
+  for (let i = 0; i < 100; i++) encodeRecord(recordOf(alerts[b * 100 + i]), spec, x, i * nf);
+  return x;
+});
+const inProcess = await perSecond(seconds * 1000, (k) => model.scorer.score(matrices[k % 50], 100));
+
+// 2. The JSON work no JSON API can skip, without HTTP around it.
+const buffers = bodies.map((b) => Buffer.from(b));
+const parseUs = 1e6 / (await perSecond(3000, (k) => JSON.parse(buffers[k % 50].toString())));
+const reply = (await model.scorer.score(matrices[0], 100)).reduce<{ id: string; score: number; decision: string }[]>((out, s, i) => {
+  out.push({ id: alerts[i].id, score: s, decision: s >= 0.5 ? 'review' : 'auto_close' });
+  return out;
+}, []);
+const stringifyUs = 1e6 / (await perSecond(3000, () => Buffer.from(JSON.stringify({ results: reply }))));
+await model.retire();
+
+// 3. The floor server and winnow, taking turns under the serving benchmark's batch-100 load.
+const cpuMs = (pid: number | 'self') => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime (all threads), in ticks of 10 ms
+};
+async function startFloor(): Promise<{ pid: number; url: string; stop(): void }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/floor-server.ts', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    child.stdout!.once('data', resolve);
+    child.once('exit', (code) => reject(new Error(`bench/floor-server.ts exited with ${code}`)));
+  });
+  return { pid: child.pid!, url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+async function startWinnow(): Promise<{ pid: number; url: string; stop(): Promise<void> }> {
+  const serve = await startServe(['--data-dir', mkdtempSync(join(tmpdir(), 'winnow-floor-'))]);
+  return { pid: serve.child.pid!, url: serve.url, stop: () => serve.stop() };
+}
+const requests = bodies.map((body) => ({ method: 'POST' as const, path: '/v1/score', headers: { 'content-type': 'application/json' }, body }));
+const load = (url: string, duration: number) => new Promise<autocannon.Result>((resolve, reject) =>
+  autocannon({ url, connections: 4, duration, requests }, (err, res) => (err ? reject(err) : resolve(res))));
+
+async function measure(server: { pid: number; url: string; stop(): unknown }) {
+  await load(server.url, 3); // warm-up
+  const server0 = cpuMs(server.pid);
+  const self0 = cpuMs('self');
+  const result = await load(server.url, seconds);
+  const scored = result.requests.total * 100;
+  const run = {
+    alertsPerSec: Math.round(result.requests.average * 100),
+    ratio: Number(((result.requests.average * 100) / inProcess).toFixed(3)),
+    serverCpuUsPerAlert: Number((((cpuMs(server.pid) - server0) * 1000) / scored).toFixed(1)),
+    loadGeneratorCpuUsPerAlert: Number((((cpuMs('self') - self0) * 1000) / scored).toFixed(1)),
+    errors: result.errors + result.non2xx,
+  };
+  await server.stop();
+  return run;
+}
+const floorRuns = [];
+const winnowRuns = [];
+for (let r = 0; r < Number(values.runs); r++) {
+  floorRuns.push(await measure(await startFloor()));
+  winnowRuns.push(await measure(await startWinnow()));
+}
+
+const target = 0.7 * inProcess;
+console.log(JSON.stringify({
+  loadBefore: Number(loadBefore.toFixed(2)),
+  cores: availableParallelism(),
+  inProcessOrtAlertsPerSec: Math.round(inProcess),
+  ortUsPerAlert: Number((1e6 / inProcess).toFixed(2)),
+  jsonParseUsPerAlert: Number(parseUs.toFixed(2)),
+  jsonStringifyUsPerAlert: Number(stringifyUs.toFixed(2)),
+  requestBytesPerAlert: Math.round(bodies[0].length / 100),
+  floorServer: floorRuns,
+  winnowServe: winnowRuns,
+  budgetFor70Percent: {
+    alertsPerSec: Math.round(target),
+    // One thread that parses, scores and replies may spend this much per alert.
+    oneThreadUsPerAlert: Number((1e6 / target).toFixed(2)),
+    // Everything on the machine (server threads, GC, load generator) may spend this much CPU per alert.
+    machineCpuUsPerAlert: Number(((availableParallelism() * 1e6) / target).toFixed(2)),
+  },
+}, null, 1));
