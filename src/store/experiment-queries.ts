@@ -4,6 +4,7 @@ import type { ArmCountRow } from '../experiments/arm-summary.ts';
 import { armStopSchema, type ExperimentState, experimentSchema, isActiveAt } from '../experiments/experiment-schema.ts';
 import type { PairedCountRow } from '../experiments/shadow-summary.ts';
 import { type ExperimentsTable, isTrue, type StoreDatabase } from './decision-table.ts';
+import type { StoreDialect } from './migrations/index.ts';
 
 /** Another experiment is running, or the id is taken: one experiment at a time keeps assignment unambiguous. */
 export class ExperimentConflictError extends Error {
@@ -16,12 +17,21 @@ export class UnknownExperimentError extends Error {
 }
 
 /**
+ * Any fixed 64-bit key, taken as a transaction-scoped PostgreSQL advisory lock around "check that
+ * nothing runs, then insert". Without it, replicas creating experiments at the same moment each
+ * saw none running and all committed (up to 8 of 8 concurrent creates succeeded).
+ */
+const EXPERIMENT_CREATE_LOCK = 7_305_221_480_117n;
+
+/**
  * Records a new running experiment. Refused when the id exists, or when another experiment is
  * running and not past its stopAt: two experiments would each claim the same alerts.
+ * Concurrent creates are serialized: SQLite has one writer; on PostgreSQL, `dialect` takes a lock.
  */
-export async function createExperiment(db: Kysely<StoreDatabase>, input: unknown, createdBy: string, now: string): Promise<ExperimentState> {
+export async function createExperiment(db: Kysely<StoreDatabase>, dialect: StoreDialect, input: unknown, createdBy: string, now: string): Promise<ExperimentState> {
   const definition = experimentSchema.parse(input);
   return db.transaction().execute(async (trx) => {
+    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${EXPERIMENT_CREATE_LOCK})`.execute(trx);
     const existing = await trx.selectFrom('experiments').select('id').where('id', '=', definition.id).executeTakeFirst();
     if (existing) throw new ExperimentConflictError(`experiment '${definition.id}' already exists (ids are never reused, so reports stay unambiguous)`);
     const running = (await trx.selectFrom('experiments').selectAll().where('status', '=', 'running').execute()).map(fromExperimentRow);

@@ -153,7 +153,7 @@ export class KyselyDecisionStore implements DecisionStore {
 
   async createExperiment(definition: unknown, createdBy: string): Promise<ExperimentState> {
     this.#assertOpen();
-    return createExperiment(this.#db, definition, createdBy, new Date().toISOString());
+    return createExperiment(this.#db, this.kind, definition, createdBy, new Date().toISOString());
   }
 
   async getExperiment(id: string): Promise<ExperimentState | undefined> {

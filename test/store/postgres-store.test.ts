@@ -42,6 +42,24 @@ describe('PostgreSQL store', () => {
     }
   });
 
+  it('lets exactly one of many concurrent experiment creates from several replicas run', async () => {
+    await database.reset();
+    const replicas = await Promise.all([1, 2, 3, 4].map(() => openStore(database.url)));
+    try {
+      for (let round = 0; round < 3; round++) {
+        const creates = replicas.flatMap((store, r) => [0, 1].map((k) => store.createExperiment({ id: `race-${round}-${r}-${k}`, arms: [{ name: 'A' }, { name: 'B' }] }, 'tester')));
+        const settled = await Promise.allSettled(creates);
+        const refused = settled.flatMap((s) => (s.status === 'rejected' ? [(s.reason as Error).name] : []));
+        expect(refused).toEqual(Array(creates.length - 1).fill('ExperimentConflictError'));
+        const running = await replicas[0].listExperiments({ status: 'running' });
+        expect(running).toHaveLength(1);
+        await replicas[0].stopExperiment(running[0].id, 'next round');
+      }
+    } finally {
+      await Promise.all(replicas.map((store) => store.close()));
+    }
+  });
+
   it('reports an unreachable server through health() instead of throwing', async () => {
     const store = openPostgresStore('postgres://postgres@127.0.0.1:1/nowhere', { connectionTimeoutMs: 1_000 });
     try {
