@@ -50,6 +50,14 @@ export function fraction(values: Record<string, unknown>, name: string, fallback
   return n;
 }
 
+/** A flag that must be one of `allowed`; undefined when absent (the caller picks the default). */
+export function oneOf<T extends string>(values: Record<string, unknown>, name: string, allowed: readonly T[]): T | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly unknown[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${v}'`);
+  return v as T;
+}
+
 /** A comma-separated list flag (repeatable). */
 export function list(values: Record<string, unknown>, name: string): string[] {
   const v = values[name];

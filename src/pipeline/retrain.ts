@@ -16,6 +16,7 @@ import { OnnxScorer } from '../runtime/onnx-scorer.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
 import { gather, gatherRows } from './columns.ts';
 import { exportTrainingData } from './export-training.ts';
+import type { CalibrationMethod } from '../calibration/calibration-schema.ts';
 import { encodeLabelled, labelledRows } from './load-labelled.ts';
 import { timeOrderedSplit } from './split.ts';
 import { trainBundle } from './train-bundle.ts';
@@ -33,6 +34,8 @@ export interface RetrainOptions {
   /** Train from this file (an export, perhaps edited) instead of the fresh export; the holdout still comes from the store. */
   data?: string;
   params?: TrainParamsInput;
+  /** How to calibrate the candidate; by default the active model's method, so the two stay comparable as served. */
+  calibrate?: CalibrationMethod;
   maxRecallLoss: number;
   log?(line: string): void;
   onProgress?(p: TrainProgress): void;
@@ -55,7 +58,9 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   const log = o.log ?? (() => {});
   const [name, activeVersion] = o.active.split('/');
   const activeDir = join(o.models, name, activeVersion);
-  await readBundle(activeDir); // fail before a long export when the active bundle is missing or corrupt
+  // Read first: fail before a long export when the active bundle is missing or corrupt.
+  const activeManifest = (await readBundle(activeDir)).manifest;
+  const calibrate = o.calibrate ?? activeManifest.calibration?.method ?? 'none';
   await mkdir(o.out, { recursive: true });
   // The holdout always comes from the store's own labels, so a candidate trained on another
   // file (--data, e.g. an edited export) is still judged against what analysts decided.
@@ -71,7 +76,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   // Metadata columns are not features; history columns that are empty throughout (no entity ids) would only add noise.
   const exclude = [...META_COLUMNS.filter((c) => c !== LABEL && c !== TIME), ...HISTORY_COLUMNS.filter((c) => isEmpty(table, c))];
   const trained = await trainBundle({
-    data, label: LABEL, timeColumn: TIME, exclude, params: o.params, out: candidateDir, name, version, overwrite: true,
+    data, label: LABEL, timeColumn: TIME, exclude, params: o.params, calibrate, out: candidateDir, name, version, overwrite: true,
     ...(table.names.includes(WEIGHT) ? { weightColumn: WEIGHT } : {}), log: (line) => log(`  ${line}`), onProgress: o.onProgress,
   });
 
@@ -99,7 +104,8 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
     registered = join(o.models, name, version);
     await cp(candidateDir, registered, { recursive: true, errorOnExist: true, force: false });
   }
-  const report = renderReport(comparison, gate, { data: exported, registered, training: trained.manifest.training as Record<string, unknown> });
+  const calibration = `${calibrate}${o.calibrate === undefined ? ' (as the active model)' : ''}`;
+  const report = renderReport(comparison, gate, { data: exported, registered, calibration, training: trained.manifest.training as Record<string, unknown> });
   await writeFile(join(o.out, 'report.md'), report);
   await writeFile(join(o.out, 'report.json'), JSON.stringify({ comparison, gate, registered: registered ?? null }, null, 2) + '\n');
   return { candidate: { name, version, dir: candidateDir }, comparison, gate, registered, report };
@@ -118,7 +124,7 @@ async function nextVersion(models: string, name: string): Promise<string> {
   return String(Math.max(0, ...versions) + 1);
 }
 
-function renderReport(c: Comparison, gate: GateVerdict, o: { data: string; registered?: string; training: Record<string, unknown> }): string {
+function renderReport(c: Comparison, gate: GateVerdict, o: { data: string; registered?: string; calibration: string; training: Record<string, unknown> }): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const num = (x: number) => x.toFixed(4);
   const row = (label: string, f: (s: Comparison['active']) => string) => `| ${label} | ${f(c.active)} | ${f(c.candidate)} |`;
@@ -140,6 +146,7 @@ function renderReport(c: Comparison, gate: GateVerdict, o: { data: string; regis
     `- Candidate under the active threshold (${num(c.active.threshold)}): recall ${pct(c.candidateAtActiveThreshold.recall)}, FP reduction ${pct(c.candidateAtActiveThreshold.fpReduction)}.`,
     `- Candidate FP reduction at the active model's recall (${pct(c.active.recall)}): ${pct(c.candidateFpReductionAtActiveRecall)}.`,
     `- Score distribution shift (PSI, candidate vs active on the same alerts): ${c.scoreShiftPsi.toFixed(3)}${c.scoreShiftPsi > 0.25 ? ' (major: review the policy thresholds)' : ''}.`,
+    `- Candidate calibration: ${o.calibration}.`,
     `- Rows used: ${JSON.stringify(o.training.rows ?? o.training)}.`,
     '',
     `**Gate: ${gate.pass ? 'PASS' : 'REFUSED'}**: ${gate.reason}.`,

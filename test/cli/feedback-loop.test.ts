@@ -49,6 +49,7 @@ describe('replay, export and retrain from the command line', () => {
     [['export', '--out', 'x.csv', '--positive', 'maybe'], "--positive: unknown disposition 'maybe'"],
     [['retrain', '--out', 'r', '--max-recall-loss', '2'], "--max-recall-loss must be in [0, 1), got '2'"],
     [['retrain', '--out', 'r', '--active', 'default'], "--active must be NAME/VERSION, got 'default'"],
+    [['retrain', '--out', 'r', '--calibrate', 'sigmoid'], "--calibrate must be one of isotonic, platt, none, got 'sigmoid'"],
     [['replay', '--data', 'live.csv', '--url', 'http://127.0.0.1:9', '--limit', '5'], "cannot reach http://127.0.0.1:9/v1/score"],
   ])('refuses %j with a clear message', (args, message) => {
     const res = runCli(args, dir);

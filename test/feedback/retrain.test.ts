@@ -19,6 +19,7 @@ import { DEFAULT_BUNDLE, defaultPolicy } from '../http/helpers.ts';
 import { createTestDatabase, type TestDatabase } from '../store/pg-test-database.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'winnow-retrain-'));
+const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { calibration?: { method: string } };
 let pgDb: TestDatabase;
 beforeAll(async () => {
   pgDb = await createTestDatabase();
@@ -91,6 +92,21 @@ describe.each(backends)('retrain on %s', (_name, open) => {
       expect(res.registered).toBeUndefined();
       expect(existsSync(join(models, 'default', '3'))).toBe(before);
       expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('**Gate: REFUSED**');
+    }, 120_000);
+
+    it('calibrates the candidate as asked, and otherwise as the active model is calibrated', async () => {
+      const platt = await retrain({ store, models, active: 'default/1', out: tmp(), params: { numTrees: 30 }, calibrate: 'platt', maxRecallLoss: 0.5 });
+      expect(manifestOf(platt.candidate.dir).calibration?.method).toBe('platt');
+      expect(platt.report).toContain('- Candidate calibration: platt.');
+      // The uncalibrated default bundle: its candidate stays uncalibrated.
+      const plain = await retrain({ store, models, active: 'default/1', out: tmp(), params: { numTrees: 30 }, maxRecallLoss: 0.5 });
+      expect(manifestOf(plain.candidate.dir).calibration).toBeUndefined();
+      expect(plain.report).toContain('- Candidate calibration: none (as the active model).');
+      // Against the Platt-calibrated model (registered above), the next candidate inherits Platt.
+      expect(platt.registered).toBeDefined();
+      const inherited = await retrain({ store, models, active: `default/${platt.candidate.version}`, out: tmp(), params: { numTrees: 30 }, maxRecallLoss: 0.5 });
+      expect(manifestOf(inherited.candidate.dir).calibration?.method).toBe('platt');
+      expect(inherited.report).toContain('- Candidate calibration: platt (as the active model).');
     }, 120_000);
 
   // An export of the store to edit, via the same exporter retrain uses.

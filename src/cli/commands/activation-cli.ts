@@ -1,7 +1,6 @@
 /** @module What `winnow promote` and `winnow rollback` share: flags, opening the store's activation log, the report. */
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ActivationChange } from '../../registry/activation-commands.ts';
 import { refName } from '../../store/activation-log.ts';

@@ -1,8 +1,8 @@
 /** @module `winnow import`: a model made by XGBoost, LightGBM or skl2onnx in, a normal winnow bundle out. */
 import { parseArgs } from 'node:util';
-import { SOURCE_TOOLS, type SourceTool } from '../../import/index.ts';
+import { SOURCE_TOOLS } from '../../import/index.ts';
 import { importBundle } from '../../pipeline/import-bundle.ts';
-import { type Command, fraction, required, UsageError } from '../args.ts';
+import { type Command, fraction, oneOf, required, UsageError } from '../args.ts';
 import { formatMetrics } from './format-metrics.ts';
 
 const usage = `Usage: winnow import --from xgboost|lightgbm|onnx FILE --data FILE --label COL --out DIR [options]
@@ -62,15 +62,15 @@ export const importCommand: Command = {
       throw new UsageError((err as Error).message.replace(/^.*?: /, ''));
     }
     const v = parsed.values;
-    const from = required(v, 'from');
-    if (!SOURCE_TOOLS.includes(from as SourceTool)) throw new UsageError(`--from must be one of ${SOURCE_TOOLS.join(', ')}, got '${from}'`);
+    required(v, 'from');
+    const from = oneOf(v, 'from', SOURCE_TOOLS)!;
     if (parsed.positionals.length !== 1) {
       throw new UsageError(parsed.positionals.length === 0 ? 'missing the model FILE' : `expected one model FILE, got ${parsed.positionals.join(' ')}`);
     }
     if (v['positive-label'] !== undefined && from !== 'onnx') throw new UsageError('--positive-label applies to --from onnx only');
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const res = await importBundle({
-      from: from as SourceTool, file: parsed.positionals[0], features: v.features, data: required(v, 'data'), label: required(v, 'label'),
+      from, file: parsed.positionals[0], features: v.features, data: required(v, 'data'), label: required(v, 'label'),
       timeColumn: v['time-column'], holdout: fraction(v, 'holdout', 0.2), positiveLabel: v['positive-label'],
       out: required(v, 'out'), name: v.name, version: v.version, overwrite: v.overwrite, log,
     });

@@ -1,10 +1,11 @@
 /** @module `winnow retrain`: analysts' feedback → candidate model → comparison report → gated registration. */
+import { CALIBRATION_METHODS } from '../../calibration/calibration-schema.ts';
 import { paramsFromPairs } from '../../gbdt/params.ts';
 import { retrain } from '../../pipeline/retrain.ts';
 import { InstantSchema } from '../../store/decision-record.ts';
 import { openActivationLog } from '../../store/open-activation-log.ts';
 import { openStore } from '../../store/open-store.ts';
-import { type Command, list, parseFlags, required, UsageError } from '../args.ts';
+import { type Command, list, oneOf, parseFlags, required, UsageError } from '../args.ts';
 import { progressReporter } from '../progress.ts';
 import { STORE_FLAGS, STORE_FLAGS_USAGE, storeLocation } from '../store-flags.ts';
 
@@ -30,6 +31,8 @@ Options:
   --data FILE             train from this export instead of exporting now
   --max-recall-loss X     gate tolerance, absolute (default 0.01 = one percentage point)
   --param K=V             training parameter, as in 'winnow train' (repeatable)
+  --calibrate M           isotonic, platt or none, as in 'winnow train' (default: the active
+                          model's method, so both are compared as they would be served)
   --positive LIST         dispositions that count as true risk (default: true_positive,sar_filed)
   --models DIR            model bundles folder (WINNOW_MODELS, default models)
 ${STORE_FLAGS_USAGE}
@@ -44,13 +47,14 @@ export const retrainCommand: Command = {
   async run(argv) {
     const v = parseFlags(argv, {
       out: { type: 'string' }, since: { type: 'string' }, active: { type: 'string' }, data: { type: 'string' }, 'max-recall-loss': { type: 'string' },
-      param: { type: 'string', multiple: true }, positive: { type: 'string' }, models: { type: 'string' }, ...STORE_FLAGS,
+      param: { type: 'string', multiple: true }, calibrate: { type: 'string' }, positive: { type: 'string' }, models: { type: 'string' }, ...STORE_FLAGS,
     });
     const out = required(v, 'out');
     const since = v.since === undefined ? undefined : InstantSchema.safeParse(v.since);
     if (since && !since.success) throw new UsageError(`--since must be an ISO 8601 instant, got '${v.since}'`);
     const maxRecallLoss = Number(v['max-recall-loss'] ?? 0.01);
     if (!(maxRecallLoss >= 0 && maxRecallLoss < 1)) throw new UsageError(`--max-recall-loss must be in [0, 1), got '${v['max-recall-loss']}'`);
+    const calibrate = oneOf(v, 'calibrate', CALIBRATION_METHODS);
     if (v.active !== undefined && !/^[^/]+\/[^/]+$/.test(v.active)) throw new UsageError(`--active must be NAME/VERSION, got '${v.active}'`);
     const models = v.models ?? process.env.WINNOW_MODELS ?? 'models';
     const location = storeLocation(v);
@@ -60,6 +64,7 @@ export const retrainCommand: Command = {
     try {
       const res = await retrain({
         store, models, active, out, since: since?.data, data: v.data, params: paramsFromPairs(v.param ?? []), maxRecallLoss,
+        calibrate,
         positive: v.positive === undefined ? undefined : list(v, 'positive'),
         log: (line) => process.stderr.write(`${line}\n`),
         onProgress: (p) => progress.update(p.tree, p.numTrees, `trees, validation log-loss ${p.validLoss?.toFixed(5)}`),

@@ -1,9 +1,9 @@
 /** @module `winnow train`: labelled alerts in, a served-ready model bundle out. */
 import { paramsFromPairs } from '../../gbdt/params.ts';
 import { trainBundle } from '../../pipeline/train-bundle.ts';
-import { ALGOS, type Algo } from '../../nn/params.ts';
-import { type Command, fraction, list, parseFlags, required, UsageError } from '../args.ts';
-import { CALIBRATION_METHODS, type CalibrationMethod } from '../../calibration/calibration-schema.ts';
+import { ALGOS } from '../../nn/params.ts';
+import { type Command, fraction, list, oneOf, parseFlags, required } from '../args.ts';
+import { CALIBRATION_METHODS } from '../../calibration/calibration-schema.ts';
 import type { CalibrationCheck } from '../../calibration/calibration-check.ts';
 import { formatCalibrationCheck } from './format-calibration.ts';
 import { progressReporter } from '../progress.ts';
@@ -59,17 +59,15 @@ export const trainCommand: Command = {
       holdout: { type: 'string' }, 'valid-fraction': { type: 'string' }, param: { type: 'string', multiple: true },
       name: { type: 'string' }, version: { type: 'string' }, overwrite: { type: 'boolean' }, calibrate: { type: 'string' }, algo: { type: 'string' },
     });
-    const algo = v.algo ?? 'gbdt';
-    if (!(ALGOS as readonly string[]).includes(algo)) throw new UsageError(`--algo must be one of ${ALGOS.join(', ')}, got '${algo}'`);
-    const calibrate = v.calibrate ?? 'none';
-    if (!(CALIBRATION_METHODS as readonly string[]).includes(calibrate)) throw new UsageError(`--calibrate must be one of ${CALIBRATION_METHODS.join(', ')}, got '${calibrate}'`);
+    const algo = oneOf(v, 'algo', ALGOS) ?? 'gbdt';
+    const calibrate = oneOf(v, 'calibrate', CALIBRATION_METHODS) ?? 'none';
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const progress = progressReporter(algo === 'gbdt' ? 'boosting' : 'training');
     const { dir, manifest } = await trainBundle({
       data: required(v, 'data'), label: required(v, 'label'), out: required(v, 'out'),
       timeColumn: v['time-column'], weightColumn: v.weight, exclude: list(v, 'exclude'), spec: v.spec, valid: v.valid,
       fractions: { holdout: fraction(v, 'holdout', 0.2), valid: fraction(v, 'valid-fraction', 0.15) },
-      algo: algo as Algo, params: paramsFromPairs(v.param ?? []), name: v.name, version: v.version, overwrite: v.overwrite, log, calibrate: calibrate as CalibrationMethod,
+      algo, params: paramsFromPairs(v.param ?? []), name: v.name, version: v.version, overwrite: v.overwrite, log, calibrate,
       onProgress: (p) => progress.update(p.tree, p.numTrees, `trees, validation log-loss ${p.validLoss?.toFixed(5)} (best at ${p.bestTree})`),
       onEpoch: (p) => progress.update(p.epoch, p.epochs, `epochs, validation log-loss ${p.validLoss.toFixed(5)} (best at ${p.bestEpoch})`),
     });
