@@ -5,13 +5,14 @@ import { specHash } from '../features/index.ts';
 import { type FeatureSource, importFeatureSpec, parseModel, type SourceTool } from '../import/index.ts';
 import { readTable } from '../io/read-table.ts';
 import { type Manifest, sha256Hex, writeBundle } from '../model/index.ts';
-import { evaluationMetrics, recommendThresholds } from '../model/evaluation.ts';
 import { LABEL_OUTPUT, OPSETS, PROBABILITY_OUTPUT, treeEnsembleToOnnx } from '../onnx/tree-ensemble-to-onnx.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
 import { predictProba } from '../trees/evaluate.ts';
 import { leafCount, treeDepth } from '../trees/tree-ensemble.ts';
 import { columnIndex, gather, gatherRows } from './columns.ts';
 import { encodeLabelled, labelledRows, sourceName } from './load-labelled.ts';
+import { type LabelledSet, measureModel } from './measure-model.ts';
+import type { CalibrationMethod } from '../calibration/index.ts';
 import { coverFromData, coverIsConsistent, coverProblem } from '../explain/cover.ts';
 
 export interface ImportBundleOptions {
@@ -26,6 +27,8 @@ export interface ImportBundleOptions {
   timeColumn?: string;
   /** Share of the newest labelled rows kept to check the thresholds (default 0.2); the rest choose them. */
   holdout?: number;
+  /** Calibration fitted on the rows that choose the thresholds (default 'none'), as `winnow train --calibrate`. */
+  calibrate?: CalibrationMethod;
   /** ONNX only: the class label that means "true positive". */
   positiveLabel?: string;
   out: string;
@@ -88,17 +91,12 @@ export async function importBundle(o: ImportBundleOptions): Promise<ImportBundle
   log(`read ${table.rowCount} rows from ${o.data}: ${validRows.length} to choose thresholds, ${holdoutRows.length} newest to check them${o.timeColumn ? ` (by ${o.timeColumn})` : ' (file order)'}`);
 
   const nf = spec.features.length;
+  const part = (rows: Int32Array): LabelledSet => ({ x: gatherRows(data.x, nf, rows), labels: gather(data.labels, rows), numRows: rows.length });
+  const validSet = part(validRows);
   const scorer = await OnnxScorer.load(onnxBytes);
   try {
-    const validX = gatherRows(data.x, nf, validRows);
-    const validLabels = gather(data.labels, validRows);
-    const validScores = await scorer.score(validX, validRows.length);
-    const maxEvaluatorDiff = maxDiff(validScores, predictProba(model, validX));
-    const validation = evaluationMetrics(validLabels, validScores);
-    const thresholds = recommendThresholds(validation);
-    const holdout = holdoutRows.length > 0
-      ? evaluationMetrics(gather(data.labels, holdoutRows), await scorer.score(gatherRows(data.x, nf, holdoutRows), holdoutRows.length), thresholds)
-      : undefined;
+    const measured = await measureModel(scorer, spec.features.map((f) => f.name), validSet, part(holdoutRows), o.calibrate ?? 'none', log);
+    const maxEvaluatorDiff = maxDiff(measured.validRaw, predictProba(model, validSet.x));
     const range = (rows: Int32Array) => (data.times && rows.length > 0
       ? { from: new Date(data.times[rows[0]]).toISOString(), to: new Date(data.times[rows[rows.length - 1]]).toISOString() }
       : undefined);
@@ -116,8 +114,7 @@ export async function importBundle(o: ImportBundleOptions): Promise<ImportBundle
           split: { holdout: holdoutFraction, valid: 0 },
         },
         parameters: { sourceTool: o.from, objective: imported.objective, ...imported.details },
-        metrics: { validation, holdout },
-        thresholds,
+        ...measured.manifest,
         trees: {
           count: model.trees.length,
           maxDepth: Math.max(0, ...model.trees.map((t) => treeDepth(t))),

@@ -7,15 +7,15 @@ import { type Algo, parseNetworkParams } from '../nn/params.ts';
 import type { EpochProgress } from '../nn/train-network.ts';
 import { fitGbdt, fitNetwork } from './fit-model.ts';
 import { type Manifest, writeBundle } from '../model/index.ts';
-import { evaluationMetrics, recommendThresholds, weightedTotals } from '../model/evaluation.ts';
+import { weightedTotals } from '../model/evaluation.ts';
 import { LABEL_OUTPUT, PROBABILITY_OUTPUT } from '../onnx/tree-ensemble-to-onnx.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
 import { columnIndex, gather, gatherRows } from './columns.ts';
 import { readTable } from '../io/read-table.ts';
 import { type EncodedTable, encodeLabelled, labelledRows, resolveSpec, sourceName } from './load-labelled.ts';
 import { type SplitFractions, timeOrderedSplit } from './split.ts';
-import { applyCalibration, calibrationCheck, type CalibrationMethod, fitCalibration } from '../calibration/index.ts';
-import { referenceDistributions } from '../drift/reference.ts';
+import type { CalibrationMethod } from '../calibration/index.ts';
+import { measureModel } from './measure-model.ts';
 import { sha256File } from './file-hash.ts';
 import { metricsByRuleFamily } from '../model/family-metrics.ts';
 
@@ -111,24 +111,12 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
   // Metrics come from ONNX Runtime on the exported bytes: the numbers describe what will be served.
   const scorer = await OnnxScorer.load(onnxBytes);
   try {
-    const validRaw = await scorer.score(validSet.x, validSet.numRows);
-    // Fitted on validation, then every metric and threshold below is computed on calibrated scores, as served.
-    const calibration = fitCalibration(o.calibrate ?? 'none', validSet.labels, validRaw, validSet.weights);
-    const validScores = applyCalibration(calibration, validRaw);
-    const validation = evaluationMetrics(validSet.labels, validScores, undefined, validSet.weights);
-    const thresholds = recommendThresholds(validation);
-    const holdoutRaw = holdoutSet.numRows > 0 ? await scorer.score(holdoutSet.x, holdoutSet.numRows) : undefined;
-    const holdoutScores = holdoutRaw && applyCalibration(calibration, holdoutRaw);
-    const holdout = holdoutScores && evaluationMetrics(holdoutSet.labels, holdoutScores, thresholds, holdoutSet.weights);
-    if (calibration) log(`calibration: ${calibration.method}, fitted on ${validSet.numRows} validation rows`);
-    const check = calibration && holdoutRaw && holdoutScores ? calibrationCheck(holdoutSet.labels, holdoutRaw, holdoutScores, thresholds, holdoutSet.weights) : undefined;
-    // Drift reference: the holdout (newest rows, scored out of sample as they will be served), else validation.
-    const refSet = holdoutScores ? { set: holdoutSet, scores: holdoutScores, source: 'holdout' } : { set: validSet, scores: validScores, source: 'validation' };
+    const measured = await measureModel(scorer, spec.features.map((f) => f.name), validSet, holdoutSet, o.calibrate ?? 'none', log);
+    const { holdoutScores } = measured;
     const ruleCol = table.names.indexOf('rule_id');
     const byFamily = holdoutScores && ruleCol >= 0
-      ? metricsByRuleFamily(Array.from(split.holdout, (r) => { const v = table.columns[ruleCol][r]; return v === null || v === undefined ? null : String(v); }), holdoutSet.labels, holdoutScores, thresholds.recall95, holdoutSet.weights)
+      ? metricsByRuleFamily(Array.from(split.holdout, (r) => { const v = table.columns[ruleCol][r]; return v === null || v === undefined ? null : String(v); }), holdoutSet.labels, holdoutScores, measured.manifest.thresholds.recall95, holdoutSet.weights)
       : undefined;
-    const ref = referenceDistributions(spec.features.map((f) => f.name), refSet.set.x, refSet.scores);
     const positives = trainSet.labels.reduce((a, b) => a + b, 0);
     const range = (rows: Int32Array) => {
       if (!data.times || rows.length === 0) return undefined;
@@ -159,12 +147,8 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
           split: fractions,
         },
         parameters: fitted.parameters,
-        metrics: { validation, holdout },
-        thresholds,
+        ...measured.manifest,
         ...(byFamily ? { holdoutByRuleFamily: byFamily } : {}),
-        reference: ref.features,
-        scoreReference: { ...ref.score, source: refSet.source, rows: refSet.set.numRows },
-        ...(calibration ? { calibration: { ...calibration, fittedOn: 'validation', fitRows: validSet.numRows, ...(check ? { holdoutCheck: check } : {}) } } : {}),
         ...fitted.shape,
       },
     }, { overwrite: o.overwrite });

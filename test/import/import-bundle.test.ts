@@ -8,6 +8,7 @@ import { readBundle, sha256Hex } from '../../src/model/index.ts';
 import { evaluateBundle } from '../../src/pipeline/evaluate-bundle.ts';
 import { importBundle } from '../../src/pipeline/import-bundle.ts';
 import { LoadedModel } from '../../src/registry/loaded-model.ts';
+import { DriftMonitor } from '../../src/drift/drift-monitor.ts';
 import { coverIsConsistent } from '../../src/explain/cover.ts';
 import { onnxToTreeEnsemble } from '../../src/onnx/onnx-to-tree-ensemble.ts';
 import { breastCancer, fixture, localFixture, maxAbsDiff, readBytes, writeLabelledCsv, xgboostMissing } from './fixtures.ts';
@@ -39,11 +40,24 @@ describe('importBundle', () => {
     expect(m.parameters).toMatchObject({ sourceTool: 'xgboost', objective: 'binary:logistic', numTrees: 40 });
     expect(lines[0]).toBe('read xgboost model model.json (1.7.4): 40 trees, 8 features, objective binary:logistic');
 
+    // Drift reference from the 200 newest rows, as a trained bundle has one.
+    expect(Object.keys(m.reference!)).toEqual(F8.split(','));
+    expect(m.scoreReference).toMatchObject({ source: 'holdout', rows: 200 });
+    expect(m.calibration).toBeUndefined();
+
     // The bundle loads as the service loads any bundle, and scores rows as XGBoost did.
     const loaded = await LoadedModel.load(res.dir);
     try {
       const served = await loaded.scorer.score(Float32Array.from(rows.flat()), rows.length);
       expect(maxAbsDiff(served, expected)).toBeLessThanOrEqual(1e-6);
+      // Live drift monitoring works on it: the same rows read as stable, not as "no reference".
+      const monitor = new DriftMonitor();
+      const model = { name: m.name, version: m.version };
+      monitor.observe(m, rows.map((row, i) => ({ score: served[i], features: Float32Array.from(row), model })));
+      const drift = monitor.report(m.name, m.version)!;
+      expect(drift.windowSize).toBe(rows.length);
+      expect(drift.features.map((f) => f.status)).toEqual(Array(8).fill('stable'));
+      expect(drift.score?.status).toBe('stable');
     } finally {
       await loaded.scorer.release();
     }

@@ -1,5 +1,6 @@
 /** @module Plain-text rendering of a calibration check: Brier and ECE before/after, reliability table, expected true positives per band. */
 import type { CalibrationCheck } from '../../calibration/calibration-check.ts';
+import type { Manifest } from '../../model/index.ts';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(2)}%`);
 const num = (x: number | null, d = 4) => (x === null ? '—' : x.toFixed(d));
@@ -20,4 +21,10 @@ export function formatCalibrationCheck(title: string, method: string, c: Calibra
     lines.push(`  ${`${b.band} [${num(b.from, 6)}, ${num(b.to, 6)})`.padEnd(52)} ${String(b.alerts).padStart(7)}  ${pct(b.expectedRate).padStart(16)}  ${pct(b.observedRate).padStart(8)}  ${pct(b.expectedShareOfPositives).padStart(21)}  ${pct(b.observedShareOfPositives).padStart(8)}`);
   }
   return lines.join('\n');
+}
+
+/** A bundle's calibration check on its holdout, as `train` and `import` print it; undefined when it has none. */
+export function formatBundleCalibration(manifest: Manifest): string | undefined {
+  const cal = manifest.calibration;
+  return cal?.holdoutCheck ? formatCalibrationCheck('calibration on the holdout', cal.method, cal.holdoutCheck as CalibrationCheck) : undefined;
 }

@@ -1,8 +1,10 @@
 /** @module `winnow import`: a model made by XGBoost, LightGBM or skl2onnx in, a normal winnow bundle out. */
 import { parseArgs } from 'node:util';
+import { CALIBRATION_METHODS } from '../../calibration/index.ts';
 import { SOURCE_TOOLS } from '../../import/index.ts';
 import { importBundle } from '../../pipeline/import-bundle.ts';
 import { type Command, fraction, oneOf, required, UsageError } from '../args.ts';
+import { formatBundleCalibration } from './format-calibration.ts';
 import { formatMetrics } from './format-metrics.ts';
 
 const usage = `Usage: winnow import --from xgboost|lightgbm|onnx FILE --data FILE --label COL --out DIR [options]
@@ -12,7 +14,8 @@ manifest.json, MODEL_CARD.md) served like any other. The trees are rewritten as 
 ONNX TreeEnsembleClassifier with the tool's own split, missing-value and base-score rules, then
 scored through ONNX Runtime on labelled alerts to measure the model and choose the recommended
 thresholds (95% and 99% recall). The manifest and card record the source tool, file, sha256 and
-format version.
+format version, and the drift reference (feature and score histograms of the newest rows) that
+'winnow drift' and GET /v1/drift compare live traffic with.
 
 Accepted:
   xgboost    JSON model (save_model("model.json")) from XGBoost 1.0 to 3.x, objective binary:logistic
@@ -31,6 +34,8 @@ Options:
   --time-column COL      order rows by this column (default: file order)
   --holdout F            share of the newest labelled rows that check the thresholds instead of
                          choosing them (default 0.2; 0 = use every row to choose)
+  --calibrate M          isotonic, platt or none (default none): fit a calibration map on the rows
+                         that choose the thresholds, as 'winnow train --calibrate' does on validation
   --positive-label L     onnx: the class label that means "true positive" (needed unless the labels
                          are 0 and 1; naming the first class negates the margins)
   --out DIR              bundle directory, e.g. models/vendor/1 (name/version)
@@ -53,7 +58,7 @@ export const importCommand: Command = {
         args: argv, allowPositionals: true, strict: true,
         options: {
           from: { type: 'string' }, features: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' },
-          'time-column': { type: 'string' }, holdout: { type: 'string' }, 'positive-label': { type: 'string' },
+          'time-column': { type: 'string' }, holdout: { type: 'string' }, 'positive-label': { type: 'string' }, calibrate: { type: 'string' },
           out: { type: 'string' }, name: { type: 'string' }, version: { type: 'string' }, overwrite: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
@@ -71,7 +76,7 @@ export const importCommand: Command = {
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const res = await importBundle({
       from, file: parsed.positionals[0], features: v.features, data: required(v, 'data'), label: required(v, 'label'),
-      timeColumn: v['time-column'], holdout: fraction(v, 'holdout', 0.2), positiveLabel: v['positive-label'],
+      timeColumn: v['time-column'], holdout: fraction(v, 'holdout', 0.2), positiveLabel: v['positive-label'], calibrate: oneOf(v, 'calibrate', CALIBRATION_METHODS),
       out: required(v, 'out'), name: v.name, version: v.version, overwrite: v.overwrite, log,
     });
     const { manifest } = res;
@@ -79,6 +84,8 @@ export const importCommand: Command = {
     log(`wrote ${res.dir}`);
     console.log(formatMetrics('validation', manifest.metrics.validation));
     if (manifest.metrics.holdout) console.log(formatMetrics('holdout', manifest.metrics.holdout));
+    const calibration = formatBundleCalibration(manifest);
+    if (calibration) console.log(calibration);
     console.log(`recommended thresholds: ${manifest.thresholds.recall95.toFixed(6)} (95% recall), ${manifest.thresholds.recall99.toFixed(6)} (99% recall)`);
     return 0;
   },

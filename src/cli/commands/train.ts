@@ -4,8 +4,7 @@ import { trainBundle } from '../../pipeline/train-bundle.ts';
 import { ALGOS } from '../../nn/params.ts';
 import { type Command, fraction, list, oneOf, parseFlags, required } from '../args.ts';
 import { CALIBRATION_METHODS } from '../../calibration/calibration-schema.ts';
-import type { CalibrationCheck } from '../../calibration/calibration-check.ts';
-import { formatCalibrationCheck } from './format-calibration.ts';
+import { formatBundleCalibration } from './format-calibration.ts';
 import { progressReporter } from '../progress.ts';
 import { formatMetrics } from './format-metrics.ts';
 
@@ -74,8 +73,8 @@ export const trainCommand: Command = {
     progress.done(`wrote ${dir}`);
     console.log(formatMetrics('validation', manifest.metrics.validation));
     if (manifest.metrics.holdout) console.log(formatMetrics('holdout', manifest.metrics.holdout));
-    const cal = manifest.calibration;
-    if (cal && cal.holdoutCheck) console.log(formatCalibrationCheck('calibration on the holdout', cal.method, cal.holdoutCheck as CalibrationCheck));
+    const calibration = formatBundleCalibration(manifest);
+    if (calibration) console.log(calibration);
     console.log(`recommended thresholds: ${manifest.thresholds.recall95.toFixed(6)} (95% recall), ${manifest.thresholds.recall99.toFixed(6)} (99% recall)`);
     return 0;
   },
