@@ -1,11 +1,11 @@
 /**
  * @module What a `decisions` row costs bare SQLite (better-sqlite3, no Kysely, no winnow code):
  * the table with the indexes chosen, WAL, and the settings below. Prints CPU µs per row (user +
- * system) for each 30,000 rows as the table grows. Used to choose the store's settings; see
+ * system) for each 30,000 rows as the table grows (to --rows, default 120,000). Used to choose the store's settings; see
  * BENCHMARKS.md (serving). Compare settings back to back, several times: the machine is noisy.
  *
  * Usage: node bench/sqlite-decision-inserts.mjs [--indexes key,alert,time,entity,experiment]
- *   [--sync FULL] [--checkpoint 1000] [--cache KIB] [--batch 200] [--time-ordered-keys] [--statement-per-batch]
+ *   [--sync FULL] [--checkpoint 1000] [--cache KIB] [--page-size BYTES] [--rows 120000] [--batch 200] [--time-ordered-keys] [--statement-per-batch]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,16 +16,18 @@ import Database from 'better-sqlite3';
 const { values } = parseArgs({
   options: {
     indexes: { type: 'string', default: 'key,alert,time,entity,experiment' }, sync: { type: 'string', default: 'FULL' },
-    checkpoint: { type: 'string', default: '1000' }, cache: { type: 'string' }, batch: { type: 'string', default: '200' }, 'time-ordered-keys': { type: 'boolean' },
+    checkpoint: { type: 'string', default: '1000' }, cache: { type: 'string' }, 'page-size': { type: 'string' }, rows: { type: 'string', default: '120000' }, batch: { type: 'string', default: '200' }, 'time-ordered-keys': { type: 'boolean' },
     'statement-per-batch': { type: 'boolean' }, help: { type: 'boolean' },
   },
 });
 if (values.help) {
-  console.log('node bench/sqlite-decision-inserts.mjs [--indexes key,alert,time,entity,experiment] [--sync FULL|NORMAL|OFF] [--checkpoint PAGES] [--cache KIB] [--batch ROWS] [--time-ordered-keys] [--statement-per-batch]');
+  console.log('node bench/sqlite-decision-inserts.mjs [--indexes key,alert,time,entity,experiment] [--sync FULL|NORMAL|OFF] [--checkpoint PAGES] [--cache KIB] [--page-size BYTES] [--rows N] [--batch ROWS] [--time-ordered-keys] [--statement-per-batch]');
   process.exit(0);
 }
 const dir = mkdtempSync(join(tmpdir(), 'winnow-sqlite-bench-'));
 const db = new Database(join(dir, 'd.sqlite'));
+// page_size must be set before the first table exists (and before WAL mode).
+if (values['page-size']) db.pragma(`page_size = ${Number(values['page-size'])}`);
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${values.sync}`);
 db.pragma(`wal_autocheckpoint = ${Number(values.checkpoint)}`);
@@ -55,7 +57,7 @@ const batch = Number(values.batch);
 const features = `f32:${Buffer.alloc(124, 7).toString('base64')}`;
 let time = Date.parse('2026-01-01T00:00:00Z');
 let n = 0;
-for (let round = 0; round < 4; round++) {
+for (let round = 0; round < Number(values.rows) / 30_000; round++) {
   const before = process.cpuUsage();
   for (let b = 0; b < 30_000 / batch; b++) {
     const at = new Date(time).toISOString();
