@@ -10,11 +10,11 @@ import { decodeFeatures, labelAsOf, META_COLUMNS, metaValues } from '../feedback
 import { writeTable } from '../io/write-table.ts';
 import { readBundle } from '../model/index.ts';
 import type { DecisionRecord } from '../store/decision-record.ts';
-import type { DecisionStore, StoredDecision } from '../store/decision-store.ts';
+import type { DecisionStore } from '../store/decision-store.ts';
 import { DEFAULT_POSITIVE_DISPOSITIONS, type StoredFeedback } from '../store/feedback-record.ts';
 
 export interface ExportOptions {
-  store: Pick<DecisionStore, 'listDecisions' | 'listFeedback'>;
+  store: Pick<DecisionStore, 'listDecisions' | 'listDecisionKeys' | 'listFeedback'>;
   /** Bundles folder, to name and decode each decision's features by the spec that scored it. */
   models: string;
   out: string;
@@ -60,13 +60,14 @@ export async function exportTrainingData(o: ExportOptions): Promise<ExportResult
   const modelKeys = new Set<string>();
   const seenAlerts = new Set<string>();
   let scanned = 0;
-  for await (const { seq, record } of decisions(o.store)) {
-    seenAlerts.add(record.alertId);
+  // Keys only: this pass needs no features, and reading and decoding them was most of its cost.
+  for await (const key of paged((after) => o.store.listDecisionKeys({ after, limit: PAGE }), (k) => k)) {
+    seenAlerts.add(key.alertId);
     scanned += 1;
     if (scanned % PAGE === 0) o.onProgress?.({ phase: 'scan', decisions: scanned });
-    if (!inRange(record, o.from, o.to, asOf)) continue;
-    chosen.set(record.alertId, seq);
-    modelKeys.add(`${record.model.name}/${record.model.version}`);
+    if (!inRange(key, o.from, o.to, asOf)) continue;
+    chosen.set(key.alertId, key.seq);
+    modelKeys.add(`${key.model.name}/${key.model.version}`);
   }
   const specs = await loadSpecs(o.models, modelKeys);
   const featureColumns = [...new Set([...specs.values()].flatMap((s) => s.features.map((f) => f.source)))].filter(
@@ -107,7 +108,7 @@ export async function exportTrainingData(o: ExportOptions): Promise<ExportResult
       const hist = historyAttributes(history);
       return [...metaValues(record, label, positive), ...HISTORY_COLUMNS.map((c) => hist[c]), ...featureColumns.map((c) => values[c] ?? null)];
     };
-    for await (const { seq, record } of decisions(o.store)) {
+    for await (const { seq, record } of paged((after) => o.store.listDecisions({ after, limit: PAGE }), (d) => ({ seq: d.seq, decidedAt: d.record.decidedAt }))) {
       if (group.length > 0 && group[0].decidedAt !== record.decidedAt) yield* flush();
       // Feedback received strictly before this instant is known to it.
       while (next < arrivals.length && arrivals[next].receivedAt < record.decidedAt) sweep.addFeedback(arrivals[next++]);
@@ -122,18 +123,20 @@ export async function exportTrainingData(o: ExportOptions): Promise<ExportResult
   return { rows: written, labelled: counts.labelled, sampled: counts.sampled, unjoinable, columns };
 }
 
-function inRange(r: DecisionRecord, from: string | undefined, to: string | undefined, asOf: string): boolean {
+function inRange(r: { decidedAt: string }, from: string | undefined, to: string | undefined, asOf: string): boolean {
   return (from === undefined || r.decidedAt >= from) && (to === undefined || r.decidedAt < to) && r.decidedAt <= asOf;
 }
 
-async function* decisions(store: ExportOptions['store']): AsyncGenerator<StoredDecision> {
-  let after: { decidedAt: string; seq: number } | undefined;
+type Cursor = { decidedAt: string; seq: number };
+
+/** Every row of a (decidedAt, seq)-ordered listing, page by page; `cursorOf` gives a row's position. */
+async function* paged<T>(list: (after: Cursor | undefined) => Promise<T[]>, cursorOf: (row: T) => Cursor): AsyncGenerator<T> {
+  let after: Cursor | undefined;
   for (;;) {
-    const page = await store.listDecisions({ after, limit: PAGE });
+    const page = await list(after);
     yield* page;
     if (page.length < PAGE) return;
-    const last = page[page.length - 1];
-    after = { decidedAt: last.record.decidedAt, seq: last.seq };
+    after = cursorOf(page[page.length - 1]);
   }
 }
 

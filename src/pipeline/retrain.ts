@@ -22,7 +22,7 @@ import { timeOrderedSplit } from './split.ts';
 import { trainBundle } from './train-bundle.ts';
 
 export interface RetrainOptions {
-  store: Pick<DecisionStore, 'listDecisions' | 'listFeedback'>;
+  store: Pick<DecisionStore, 'listDecisions' | 'listDecisionKeys' | 'listFeedback'>;
   models: string;
   /** The active model, `NAME/VERSION`: what the candidate must beat. */
   active: string;

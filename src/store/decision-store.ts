@@ -29,6 +29,8 @@ export interface DecisionStore {
   getDecisionHistory(alertId: string): Promise<StoredDecision[]>;
   /** Decisions in (decidedAt, seq) order, for export (shadow-arm records only with `includeShadow`); page with `after`. */
   listDecisions(options: ListDecisionsOptions): Promise<StoredDecision[]>;
+  /** The same rows as `listDecisions`, only their keys: for scans that need no features (export's first pass). */
+  listDecisionKeys(options: ListDecisionsOptions): Promise<DecisionKey[]>;
   /**
    * Commits analyst feedback in ONE transaction (all or nothing) and says per item whether it was
    * new or a retry. `receivedAt` (default now) is when winnow learned it: the "known at" time.
@@ -69,6 +71,14 @@ export interface WriteResult {
   inserted: number;
   /** Records already stored byte for byte (retries), skipped. */
   duplicates: number;
+}
+
+/** What identifies a stored decision, without its contents. */
+export interface DecisionKey {
+  seq: number;
+  alertId: string;
+  decidedAt: string;
+  model: { name: string; version: string };
 }
 
 /** Filters and paging for `listDecisions`. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { InstantSchema, parseDecisionRecords } from './decision-record.ts';
 import type { DecisionRecord, DecisionRecordInput } from './decision-record.ts';
 import { MAX_LIST_LIMIT } from './decision-store.ts';
-import type { DecisionStore, ListDecisionsOptions, StoreHealth, StoredDecision, WriteResult } from './decision-store.ts';
+import type { DecisionKey, DecisionStore, ListDecisionsOptions, StoreHealth, StoredDecision, WriteResult } from './decision-store.ts';
 import { fromRow, toRow } from './decision-table.ts';
 import type { FeedbackInput, FeedbackOutcome, StoredFeedback } from './feedback-record.ts';
 import { feedbackHistory, listFeedback, type PriorActivity, priorActivity, writeFeedback } from './feedback-queries.ts';
@@ -115,8 +115,14 @@ export class KyselyDecisionStore implements DecisionStore {
 
   async listDecisions(options: ListDecisionsOptions): Promise<StoredDecision[]> {
     this.#assertOpen();
-    const rows = await listDecisionsQuery(this.#db, options).execute();
+    const rows = await decisionPage(this.#db, options).selectAll().execute();
     return rows.map(toStored);
+  }
+
+  async listDecisionKeys(options: ListDecisionsOptions): Promise<DecisionKey[]> {
+    this.#assertOpen();
+    const rows = await decisionPage(this.#db, options).select(['seq', 'alert_id', 'decided_at', 'model_name', 'model_version']).execute();
+    return rows.map((r) => ({ seq: Number(r.seq), alertId: r.alert_id, decidedAt: r.decided_at, model: { name: r.model_name, version: r.model_version } }));
   }
 
   async writeFeedback(items: readonly FeedbackInput[], receivedAt = new Date().toISOString()): Promise<FeedbackOutcome[]> {
@@ -220,15 +226,15 @@ function rowValues(rows: readonly ReturnType<typeof toRow>[], start: number, cou
 }
 
 /**
- * The page `listDecisions` reads, in (decided_at, seq) order, as a query (exported so a test can
- * check each backend's plan). The cursor is a row-value comparison, not `decided_at > t OR
- * (decided_at = t AND seq > s)`: with the OR, SQLite and PostgreSQL both walked the index from
- * its start on every page (a SCAN, and a Filter instead of an Index Cond), so reading a table
- * page by page was quadratic. With it, both seek straight to the cursor.
+ * The page `listDecisions` and `listDecisionKeys` read, in (decided_at, seq) order, before the
+ * columns are chosen (exported so a test can check each backend's plan). The cursor is a row-value
+ * comparison, not `decided_at > t OR (decided_at = t AND seq > s)`: with the OR, SQLite and
+ * PostgreSQL both walked the index from its start on every page (a SCAN, and a Filter instead of
+ * an Index Cond), so reading a table page by page was quadratic. With it, both seek to the cursor.
  */
-export function listDecisionsQuery(db: Kysely<StoreDatabase>, options: ListDecisionsOptions) {
+export function decisionPage(db: Kysely<StoreDatabase>, options: ListDecisionsOptions) {
   const { since, after, limit, includeShadow } = ListOptionsSchema.parse(options);
-  let query = db.selectFrom('decisions').selectAll();
+  let query = db.selectFrom('decisions');
   if (!includeShadow) query = query.where(sql<boolean>`NOT shadow`);
   if (since !== undefined) query = query.where('decided_at', '>=', since);
   if (after !== undefined) query = query.where(({ eb, refTuple, tuple }) => eb(refTuple('decided_at', 'seq'), '>', tuple(after.decidedAt, after.seq)));

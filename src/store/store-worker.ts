@@ -8,7 +8,7 @@ import { openSqliteStore } from './sqlite.ts';
 
 export interface StoreCall {
   id: number;
-  method: 'init' | 'writeDecisions' | 'getDecision' | 'getDecisionHistory' | 'listDecisions' | 'writeFeedback' | 'getFeedbackHistory' | 'listFeedback' | 'priorActivity' | 'health' | 'close'
+  method: 'init' | 'writeDecisions' | 'getDecision' | 'getDecisionHistory' | 'listDecisions' | 'listDecisionKeys' | 'writeFeedback' | 'getFeedbackHistory' | 'listFeedback' | 'priorActivity' | 'health' | 'close'
     | 'createExperiment' | 'getExperiment' | 'listExperiments' | 'stopExperiment' | 'stopExperimentArm' | 'experimentCounts';
   args: unknown[];
 }

@@ -55,6 +55,7 @@ export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore>
     getDecision: (alertId) => call('getDecision', alertId),
     getDecisionHistory: (alertId) => call('getDecisionHistory', alertId),
     listDecisions: (options) => call('listDecisions', options),
+    listDecisionKeys: (options) => call('listDecisionKeys', options),
     writeFeedback: (items, receivedAt) => call('writeFeedback', items, receivedAt),
     getFeedbackHistory: (alertId) => call('getFeedbackHistory', alertId),
     listFeedback: (options) => call('listFeedback', options),

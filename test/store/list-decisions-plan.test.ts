@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreDatabase } from '../../src/store/decision-table.ts';
-import { KyselyDecisionStore, listDecisionsQuery } from '../../src/store/kysely-decision-store.ts';
+import { decisionPage, KyselyDecisionStore } from '../../src/store/kysely-decision-store.ts';
 import { openPostgresDb } from '../../src/store/postgres.ts';
 import { openSqliteDb } from '../../src/store/sqlite.ts';
 import { createTestDatabase, type TestDatabase } from './pg-test-database.ts';
@@ -28,11 +28,11 @@ async function migrated(db: Kysely<StoreDatabase>, kind: 'sqlite' | 'postgres'):
   return db;
 }
 
-describe('listDecisions cursor plan', () => {
+describe('listDecisions / listDecisionKeys cursor plan', () => {
   it('SQLite searches decisions_decided_at_idx from the cursor instead of scanning it', async () => {
     const db = await migrated(openSqliteDb(join(mkdtempSync(join(tmpdir(), 'winnow-plan-')), 'w.db')), 'sqlite');
     try {
-      const q = listDecisionsQuery(db, cursor).compile();
+      const q = decisionPage(db, cursor).selectAll().compile();
       const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${q.sql}`, [...q.parameters]));
       expect(plan.rows.map((r) => r.detail)).toEqual(['SEARCH decisions USING INDEX decisions_decided_at_idx (decided_at>?)']);
     } finally {
@@ -47,7 +47,7 @@ describe('listDecisions cursor plan', () => {
         // An empty table would rather be read whole or through a bitmap; ask for the plan a large one gets.
         await sql`SET LOCAL enable_seqscan = off`.execute(trx);
         await sql`SET LOCAL enable_bitmapscan = off`.execute(trx);
-        const q = listDecisionsQuery(trx, cursor).compile();
+        const q = decisionPage(trx, cursor).selectAll().compile();
         const plan = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${q.sql}`, [...q.parameters]));
         return plan.rows.map((r) => r['QUERY PLAN'].trim());
       });

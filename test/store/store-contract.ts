@@ -148,6 +148,22 @@ export function runStoreContract(name: string, openFresh: () => Promise<Decision
       expect(paged).toEqual(all.map((row) => `${row.record.alertId}#${row.seq}`));
     });
 
+    it('lists decision keys: the rows listDecisions gives for the same options, keys only', async () => {
+      const store = await freshStore();
+      const order = [5, 0, 9, 3, 7, 1, 8, 2, 6, 4];
+      await store.writeDecisions(order.map((i) => makeRecord(i, { model: { name: i % 2 ? 'odd' : 'even', version: String(i % 3) } })));
+      await store.writeDecisions([makeRecord(3, { decision: 'review' }), makeRecord(4, { shadow: true, experiment: { id: 'e', arm: 'S' } })]);
+      const keyOf = ({ seq, record }: { seq: number; record: { alertId: string; decidedAt: string; model: { name: string; version: string } } }) =>
+        ({ seq, alertId: record.alertId, decidedAt: record.decidedAt, model: record.model });
+      for (const options of [{ limit: 100 }, { limit: 4 }, { limit: 100, includeShadow: true }, { limit: 100, since: makeRecord(6).decidedAt }]) {
+        expect(await store.listDecisionKeys(options)).toEqual((await store.listDecisions(options)).map(keyOf));
+      }
+      const all = await store.listDecisionKeys({ limit: 100 });
+      expect(all).toHaveLength(11); // the shadow record only with includeShadow
+      expect(await store.listDecisionKeys({ after: { decidedAt: all[3].decidedAt, seq: all[3].seq }, limit: 100 })).toEqual(all.slice(4));
+      await expect(store.listDecisionKeys({ limit: 0 })).rejects.toThrow(ZodError);
+    });
+
     it('rejects a limit outside 1..10000 and a since that is not an ISO instant', async () => {
       const store = await freshStore();
       await expect(store.listDecisions({ limit: 0 })).rejects.toThrow(ZodError);
