@@ -55,19 +55,23 @@ export async function exportTrainingData(o: ExportOptions): Promise<ExportResult
   }
 
   // Pass 1: per alert, the latest decision in range (a re-scored alert is one training row), and
-  // which model versions scored them (their specs name the feature columns).
+  // which model versions scored decisions in range (their specs name the feature columns).
+  // Memory grows with what is kept per alert, so only alerts that can become rows are kept
+  // (those with feedback, unless unlabelled rows are asked for), and of the rest only whether
+  // feedback found its decision (for the unjoinable count).
   const chosen = new Map<string, number>();
   const modelKeys = new Set<string>();
-  const seenAlerts = new Set<string>();
+  const joined = new Set<string>();
   let scanned = 0;
   // Keys only: this pass needs no features, and reading and decoding them was most of its cost.
   for await (const key of paged((after) => o.store.listDecisionKeys({ after, limit: PAGE }), (k) => k)) {
-    seenAlerts.add(key.alertId);
+    const hasFeedback = byAlert.has(key.alertId);
+    if (hasFeedback) joined.add(key.alertId);
     scanned += 1;
     if (scanned % PAGE === 0) o.onProgress?.({ phase: 'scan', decisions: scanned });
     if (!inRange(key, o.from, o.to, asOf)) continue;
-    chosen.set(key.alertId, key.seq);
     modelKeys.add(`${key.model.name}/${key.model.version}`);
+    if (hasFeedback || o.includeUnlabelled) chosen.set(key.alertId, key.seq);
   }
   const specs = await loadSpecs(o.models, modelKeys);
   const featureColumns = [...new Set([...specs.values()].flatMap((s) => s.features.map((f) => f.source)))].filter(
@@ -119,7 +123,7 @@ export async function exportTrainingData(o: ExportOptions): Promise<ExportResult
     yield* flush();
   }
   const written = await writeTable(o.out, columns, rows());
-  const unjoinable = [...byAlert.keys()].filter((id) => !seenAlerts.has(id)).length;
+  const unjoinable = byAlert.size - joined.size;
   return { rows: written, labelled: counts.labelled, sampled: counts.sampled, unjoinable, columns };
 }
 

@@ -128,8 +128,12 @@ describe.each(backends)('export on %s', (_name, open) => {
       ]);
       await store.writeFeedback([feedback('S1', 'false_positive', '2025-01-02T00:00:00Z'), feedback('R1', 'true_positive', '2025-01-02T00:00:00Z')]);
       const out = join(tmp(), 'w.csv');
+      // Feedback for an alert no decision records (it may come before the write-behind record): counted, not exported.
+      await store.writeFeedback([feedback('GHOST', 'true_positive', '2025-01-02T00:00:00Z')]);
       const res = await exportTrainingData({ store, models, out });
-      expect(res).toMatchObject({ rows: 2, labelled: 2, sampled: 1 });
+      expect(res).toMatchObject({ rows: 2, labelled: 2, sampled: 1, unjoinable: 1 });
+      // With unlabelled rows too: C1 joins the table; the ghost is still the one unjoinable label.
+      expect(await exportTrainingData({ store, models, out: join(tmp(), 'u.csv'), includeUnlabelled: true })).toMatchObject({ rows: 3, labelled: 2, unjoinable: 1 });
       const t = await readTable(out);
       const weights = Object.fromEntries([...t.columns[t.names.indexOf('alert_id')]].map((id, i) => [id, t.columns[t.names.indexOf('sample_weight')][i]]));
       expect(weights).toEqual({ S1: 50, R1: 1 });
