@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,4 +59,24 @@ describe('winnow serve (the real process)', () => {
     expect(code).toBe(2);
     expect(err).toContain('refusing to listen on 0.0.0.0 without API keys');
   });
+
+  it('exits with a clear error, instead of hanging, when its port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data-dir', mkdtempSync(join(tmpdir(), 'winnow-serve-'))], { cwd: REPO });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      // Before the fix the process printed the error and stayed up (followers and the store's thread kept it alive).
+      const hung = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const [code, signal] = await once(child, 'exit');
+      clearTimeout(hung);
+      expect(signal).toBeNull();
+      expect(code).toBe(1);
+      expect(err).toContain(`cannot listen on 127.0.0.1:${port}: the port is in use (another winnow serve?); choose another with --port or WINNOW_PORT`);
+    } finally {
+      taken.close();
+    }
+  }, 30_000);
 });

@@ -8,7 +8,7 @@ import { createApp } from '../../http/app.ts';
 import { ServiceMetrics } from '../../http/metrics.ts';
 import { DEFAULT_DRIFT_WINDOW, DriftMonitor } from '../../drift/drift-monitor.ts';
 import { type ApiKey, apiKeysSchema } from '../../http/auth.ts';
-import { startServer } from '../../http/server.ts';
+import { type RunningServer, startServer } from '../../http/server.ts';
 import { parsePolicy } from '../../policy/index.ts';
 import { MAX_REASON_CODES } from '../../explain/index.ts';
 import { followActivations } from '../../registry/activation-follower.ts';
@@ -160,19 +160,30 @@ export const serveCommand: Command = {
       // Written behind the response, batched with other requests; failures show in /readyz and the log.
       record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)).catch((err: Error) => logger.error({ err }, 'decision record rejected')),
     });
-    const server = await startServer(app, host, port);
+    // The followers, the store's thread and the models keep the process alive: a failed listen must
+    // release them, or the command would print its error and then hang, serving nothing.
+    const release = async (server?: RunningServer) => {
+      await follower.stop();
+      clearInterval(guardrails);
+      await server?.close();
+      await writer.close();
+      await experiments.stop();
+      await store.close();
+      await registry.close();
+      await activations.close();
+    };
+    let server: RunningServer;
+    try {
+      server = await startServer(app, host, port);
+    } catch (err) {
+      await release();
+      throw listenError(err as NodeJS.ErrnoException, host, port);
+    }
     log('winnow serving', { url: server.url, model: `${registry.active.name}/${registry.active.version}`, store: store.kind, auth: apiKeys.length > 0 ? `${apiKeys.length} API keys` : 'none (loopback only)' });
     await new Promise<void>((resolve) => {
       const stop = async (signal: string) => {
         log('shutting down', { signal });
-        await follower.stop();
-        clearInterval(guardrails);
-        await server.close();
-        await writer.close();
-        await experiments.stop();
-        await store.close();
-        await registry.close();
-        await activations.close();
+        await release(server);
         resolve();
       };
       process.once('SIGTERM', () => void stop('SIGTERM'));
@@ -182,3 +193,10 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+/** What a user can do about a failed listen, for the two failures that have a usual cause. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (err.code === 'EADDRINUSE') return new Error(`cannot listen on ${host}:${port}: the port is in use (another winnow serve?); choose another with --port or WINNOW_PORT`);
+  if (err.code === 'EACCES') return new Error(`cannot listen on ${host}:${port}: permission denied (ports below 1024 need privileges); choose another with --port`);
+  return err;
+}
