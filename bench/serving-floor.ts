@@ -15,18 +15,15 @@
  * Usage: npx tsx bench/serving-floor.ts [--seconds 8] [--runs 2]
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { encodeRecord } from '../src/features/index.ts';
-import { LoadedModel } from '../src/registry/loaded-model.ts';
-import { alertFromRecord, recordOf } from '../src/serving/alert-schema.ts';
+import { alertFromRecord } from '../src/serving/alert-schema.ts';
 import { generateAlerts } from '../src/synth/generate.ts';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { freePort, startServe } from '../test/helpers/serve-process.ts';
+import { loadInProcessOrt, perSecond } from './in-process-ort.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, runs: { type: 'string', default: '2' }, help: { type: 'boolean' } } });
 if (values.help) {
@@ -38,37 +35,16 @@ const loadBefore = loadavg()[0];
 const alerts = Array.from(generateAlerts({ rows: 5_000, seed: 21 }), (a) => alertFromRecord(a));
 const bodies = Array.from({ length: 50 }, (_, k) => JSON.stringify({ alerts: alerts.slice(k * 100, (k + 1) * 100) }));
 
-/** Alerts per second of `step` (which handles 100 alerts) over `ms` milliseconds, after a second of warm-up. */
-async function perSecond(ms: number, step: (k: number) => unknown): Promise<number> {
-  for (const budget of [1000, ms]) {
-    let k = 0;
-    const t0 = performance.now();
-    while (performance.now() - t0 < budget) await step(k++);
-    if (budget === ms) return (k * 100) / ((performance.now() - t0) / 1000);
-  }
-  throw new Error('unreachable');
-}
-
 // 1. In-process ONNX Runtime (the ceiling).
-const model = await LoadedModel.load('models/default/1');
-const spec = model.manifest.featureSpec;
-const nf = spec.features.length;
-const matrices = bodies.map((_, b) => {
-  const x = new Float32Array(100 * nf);
-  for (let i = 0; i < 100; i++) encodeRecord(recordOf(alerts[b * 100 + i]), spec, x, i * nf);
-  return x;
-});
-const inProcess = await perSecond(seconds * 1000, (k) => model.scorer.score(matrices[k % 50], 100));
+const ort = await loadInProcessOrt(alerts);
+const inProcess = await ort.alertsPerSec(seconds * 1000);
 
 // 2. The JSON work no JSON API can skip, without HTTP around it.
 const buffers = bodies.map((b) => Buffer.from(b));
 const parseUs = 1e6 / (await perSecond(3000, (k) => JSON.parse(buffers[k % 50].toString())));
-const reply = (await model.scorer.score(matrices[0], 100)).reduce<{ id: string; score: number; decision: string }[]>((out, s, i) => {
-  out.push({ id: alerts[i].id, score: s, decision: s >= 0.5 ? 'review' : 'auto_close' });
-  return out;
-}, []);
+const reply = Array.from(await ort.model.scorer.score(ort.matrices[0], 100), (s, i) => ({ id: alerts[i].id, score: s, decision: s >= 0.5 ? 'review' : 'auto_close' }));
 const stringifyUs = 1e6 / (await perSecond(3000, () => Buffer.from(JSON.stringify({ results: reply }))));
-await model.retire();
+await ort.model.retire();
 
 // 3. The floor server and winnow, taking turns under the serving benchmark's batch-100 load.
 const cpuMs = (pid: number | 'self') => {

@@ -17,9 +17,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { encodeRecord } from '../src/features/index.ts';
-import { LoadedModel } from '../src/registry/loaded-model.ts';
-import { alertFromRecord, recordOf } from '../src/serving/alert-schema.ts';
+import { alertFromRecord } from '../src/serving/alert-schema.ts';
+import { loadInProcessOrt } from './in-process-ort.ts';
 import { generateAlerts } from '../src/synth/generate.ts';
 
 const { values } = parseArgs({
@@ -38,25 +37,9 @@ const alerts = Array.from(generateAlerts({ rows: 10_000, seed: 21 }), (a) => ale
 
 // 1. In-process ONNX Runtime on pre-encoded batches of 100 (the ceiling HTTP is measured against),
 //    after a second of warm-up.
-const model = await LoadedModel.load('models/default/1');
-const nf = model.manifest.featureSpec.features.length;
-const batches = Array.from({ length: 100 }, (_, b) => {
-  const x = new Float32Array(100 * nf);
-  for (let i = 0; i < 100; i++) encodeRecord(recordOf(alerts[b * 100 + i]), model.manifest.featureSpec, x, i * nf);
-  return x;
-});
-async function scoreInProcess(ms: number): Promise<number> {
-  let scored = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    await model.scorer.score(batches[(scored / 100) % 100], 100);
-    scored += 100;
-  }
-  return scored / ((performance.now() - t0) / 1000);
-}
-await scoreInProcess(1000);
-const inProcess = await scoreInProcess(seconds * 1000);
-await model.retire();
+const ort = await loadInProcessOrt(alerts);
+const inProcess = await ort.alertsPerSec(seconds * 1000);
+await ort.model.retire();
 
 // 2. The real server process.
 const dataDir = mkdtempSync(join(tmpdir(), 'winnow-bench-'));
