@@ -59,8 +59,8 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   const [name, activeVersion] = o.active.split('/');
   const activeDir = join(o.models, name, activeVersion);
   // Read first: fail before a long export when the active bundle is missing or corrupt.
-  const activeManifest = (await readBundle(activeDir)).manifest;
-  const calibrate = o.calibrate ?? activeManifest.calibration?.method ?? 'none';
+  const activeBundle = await readBundle(activeDir);
+  const calibrate = o.calibrate ?? activeBundle.manifest.calibration?.method ?? 'none';
   await mkdir(o.out, { recursive: true });
   // The holdout always comes from the store's own labels, so a candidate trained on another
   // file (--data, e.g. an edited export) is still judged against what analysts decided.
@@ -83,8 +83,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   // Both models on the candidate's holdout rows: newest labelled alerts, never trained on.
   const split = trained.manifest.training.split as { holdout: number; valid: number };
   const holdoutTable = truth ?? table;
-  const rowsFor = async (dir: string) => {
-    const { manifest, onnxBytes } = await readBundle(dir);
+  const rowsFor = async ({ manifest, onnxBytes }: Awaited<ReturnType<typeof readBundle>>) => {
     const enc = encodeLabelled(holdoutTable, manifest.featureSpec, LABEL, TIME);
     const rows = timeOrderedSplit(labelledRows(enc.labels), enc.times, split).holdout;
     const scorer = await OnnxScorer.load(onnxBytes, { calibration: manifest.calibration });
@@ -94,8 +93,8 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
       await scorer.release();
     }
   };
-  const a = await rowsFor(activeDir);
-  const c = await rowsFor(candidateDir);
+  const a = await rowsFor(activeBundle);
+  const c = await rowsFor(await readBundle(candidateDir));
   const weights = gather(Float32Array.from(holdoutTable.columns[holdoutTable.names.indexOf(WEIGHT)], Number), c.rows);
   const comparison = compareModels(c.labels, { ref: o.active, scores: a.scores, threshold: a.threshold }, { ref: `${name}/${version}`, scores: c.scores, threshold: c.threshold }, weights);
   const gate = promotionGate(comparison, { maxRecallLoss: o.maxRecallLoss });
