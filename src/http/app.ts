@@ -11,6 +11,7 @@ import { type ApiKey, requireScope } from './auth.ts';
 import type { ActivationLog } from '../store/activation-log.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
 import { apiError } from './errors.ts';
+import { unstorableReason } from '../store/storable-text.ts';
 import { addFeedbackRoutes } from './feedback-routes.ts';
 import { jsonBodyLimit, readJsonBody } from './json-body.ts';
 import { addModelRoutes } from './model-routes.ts';
@@ -23,8 +24,13 @@ export interface AppOptions {
   registry: ModelRegistry;
   /** The policy that decides for alerts scored by `model`. */
   policyFor(model: LoadedModel): Decider;
-  /** Called with every batch's results before the response is sent (the decision record). */
-  record?(results: AlertResult[], model: LoadedModel, requestId: string): void;
+  /**
+   * Called with every batch's results before the response is sent (the decision record). When it
+   * returns a promise, the answer waits for it: resolved means committed, and a rejection answers
+   * 503 `record_unavailable` (nothing is acknowledged that is not on record). Returning nothing is
+   * the write-behind opt-out (`winnow serve --record async`).
+   */
+  record?(results: AlertResult[], model: LoadedModel, requestId: string): Promise<void> | void;
   /** False while the decision store cannot write: readiness turns 503. */
   storeHealthy?(): boolean;
   /**
@@ -45,8 +51,8 @@ export interface AppOptions {
   feedback?: Pick<DecisionStore, 'writeFeedback' | 'getFeedbackHistory'>;
   /** The shared activation log: activate and rollback record there, and every replica follows it. */
   activations?: ActivationLog;
-  /** Where decisions are read back from (`GET /v1/decisions/{alertId}`). */
-  decisions?: Pick<DecisionStore, 'getDecision'>;
+  /** Where decisions are read back from (`GET /v1/decisions/{alertId}`, and `…/quarantine`). */
+  decisions?: Pick<DecisionStore, 'getDecision' | 'getQuarantined'>;
   /**
    * A/B experiments: while one runs, its arms score and decide (shadow arms only record), and the
    * `/v1/experiments` routes manage them. Absent, no experiment routes and no per-request cost.
@@ -106,7 +112,15 @@ export function createApp(o: AppOptions): Hono {
           ? await scoreExperiment(experiment, model, o.policyFor, parsed.data.alerts, options)
           : { results: await scoreAlerts(model, o.policyFor(model), parsed.data.alerts, options), shadow: [] };
         // Shadow results are recorded (flagged) but never answered: they decide nothing.
-        o.record?.(shadow.length > 0 ? [...results, ...shadow] : results, model, c.get('requestId'));
+        const committed = o.record?.(shadow.length > 0 ? [...results, ...shadow] : results, model, c.get('requestId'));
+        if (committed) {
+          try {
+            await committed;
+          } catch (err) {
+            c.header('retry-after', '1');
+            return c.json(apiError('record_unavailable', `decisions not acknowledged, retry: ${(err as Error).message}`), 503);
+          }
+        }
         metrics.observeResults(results);
         drift.observe(model.manifest, results);
         return c.json({ model: { name: model.name, version: model.version }, results: results.map(present) });
@@ -121,9 +135,20 @@ export function createApp(o: AppOptions): Hono {
   if (o.experiments) addExperimentRoutes(app, { ...o.experiments.routes, apiKeys: keys });
   app.get('/v1/decisions/:alertId', requireScope(keys, 'score'), async (c) => {
     if (!o.decisions) return c.json(apiError('not_configured', 'this server keeps no decision store'), 404);
-    const record = await o.decisions.getDecision(c.req.param('alertId'));
-    if (!record) return c.json(apiError('not_found', `no decision recorded for alert '${c.req.param('alertId')}'`), 404);
-    return c.json(record);
+    const alertId = c.req.param('alertId');
+    const problem = unstorableReason(alertId);
+    if (problem) return c.json(apiError('invalid_text', `alertId ${problem}`, 'alertId'), 400);
+    const record = await o.decisions.getDecision(alertId);
+    if (record) return c.json(record);
+    const quarantined = await o.decisions.getQuarantined(alertId);
+    const also = quarantined.length > 0 ? `; ${quarantined.length} record(s) of it are quarantined: GET /v1/decisions/${encodeURIComponent(alertId)}/quarantine` : '';
+    return c.json(apiError('not_found', `no decision recorded for alert '${alertId}'${also}`), 404);
+  });
+  app.get('/v1/decisions/:alertId/quarantine', requireScope(keys, 'score'), async (c) => {
+    if (!o.decisions) return c.json(apiError('not_configured', 'this server keeps no decision store'), 404);
+    const quarantined = await o.decisions.getQuarantined(c.req.param('alertId'));
+    if (quarantined.length === 0) return c.json(apiError('not_found', `no quarantined record for alert '${c.req.param('alertId')}'`), 404);
+    return c.json({ alertId: c.req.param('alertId'), quarantined: quarantined.map((q) => ({ ...q, record: JSON.parse(q.record) as unknown })) });
   });
   if (o.feedback) addFeedbackRoutes(app, { store: o.feedback, apiKeys: keys, maxBodyBytes: o.maxBodyBytes, onCommitted: (created, duplicates, unmatched) => metrics.observeFeedback(created, duplicates, unmatched) });
   const openApi = openApiDocument(limits);

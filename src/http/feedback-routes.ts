@@ -9,6 +9,7 @@ import type { DecisionStore } from '../store/decision-store.ts';
 import { currentFeedback, FEEDBACK_LIMITS, IdempotencyConflictError } from '../store/feedback-record.ts';
 import { type ApiKey, requireScope } from './auth.ts';
 import { apiError } from './errors.ts';
+import { unstorableReason } from '../store/storable-text.ts';
 import { jsonBodyLimit, readJsonBody } from './json-body.ts';
 
 /** A single item (an object with `alertId`) or a batch `{ "items": [...] }`; items are checked by the store's schema. */
@@ -67,6 +68,8 @@ export function addFeedbackRoutes(app: Hono, o: FeedbackRouteOptions): void {
 
   app.get('/v1/feedback/:alertId', requireScope(o.apiKeys, 'feedback'), async (c) => {
     const alertId = c.req.param('alertId');
+    const problem = unstorableReason(alertId);
+    if (problem) return c.json(apiError('invalid_text', `alertId ${problem}`, 'alertId'), 400);
     const history = await o.store.getFeedbackHistory(alertId);
     if (history.length === 0) return c.json(apiError('not_found', `no feedback recorded for alert '${alertId}'`), 404);
     return c.json({ alertId, current: currentFeedback(history), history });

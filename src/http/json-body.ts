@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { findUnstorableText } from '../store/storable-text.ts';
 import { apiError, type ApiError } from './errors.ts';
 
 declare module 'hono' {
@@ -33,17 +34,24 @@ export function jsonBodyLimit(maxSize: number, hint = ''): MiddlewareHandler {
 }
 
 /**
- * The parsed JSON body, or the 400 `invalid_json` error to answer with. With `optional`, an empty
+ * The parsed JSON body, or the 400 error to answer with: `invalid_json`, or `invalid_text` for a
+ * string no store could keep as sent (see store/storable-text.ts), on every route alike. With `optional`, an empty
  * body is `undefined` rather than an error (routes whose body only adds a note).
  */
 export async function readJsonBody(c: Context, { optional = false } = {}): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiError }> {
   const text = c.get('bodyText') ?? (await c.req.text());
   if (optional && text.trim() === '') return { ok: true, value: undefined };
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (err) {
     return { ok: false, error: apiError('invalid_json', `request body is not JSON: ${(err as Error).message}`) };
   }
+  // U+0000 and lone surrogates reach a parsed string only through a \u escape (raw NUL is not
+  // JSON, and UTF-8 decoding never yields a lone surrogate), so bodies without one skip the walk.
+  const unstorable = text.includes('\\u') ? findUnstorableText(value) : undefined;
+  if (unstorable) return { ok: false, error: apiError('invalid_text', `${unstorable.path}: ${unstorable.problem}`, unstorable.path) };
+  return { ok: true, value };
 }
 
 /**

@@ -28,12 +28,14 @@ export class ServiceMetrics {
   }
 
   /** Expose decision-store counters, read at scrape time. */
-  watchStore(stats: () => { written: number; failedBatches: number; pending: number }): void {
+  watchStore(stats: () => { written: number; failedBatches: number; pending: number; quarantined: number }): void {
     const gauge = (name: string, help: string, pick: (s: ReturnType<typeof stats>) => number) =>
       new Gauge({ name, help, registers: [this.registry], collect() { this.set(pick(stats())); } });
     gauge('winnow_store_records_written', 'Decision records durably written', (s) => s.written);
     gauge('winnow_store_write_errors', 'Decision-store batches that failed (each retry counts)', (s) => s.failedBatches);
     gauge('winnow_store_records_pending', 'Decision records accepted but not yet durable', (s) => s.pending);
+    // Alert on any increase: each one is a decision kept only in decision_quarantine (GET /v1/decisions/ID/quarantine).
+    gauge('winnow_store_records_quarantined', 'Decision records the store refused, kept in its quarantine table with the reason', (s) => s.quarantined);
   }
 
   /** Count one scored batch. */

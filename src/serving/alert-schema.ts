@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { AttributeValue } from '../features/index.ts';
 import { MAX_REASON_CODES } from '../explain/reason-codes.ts';
+import { StorableTextSchema } from '../store/decision-record.ts';
 
 export interface AlertLimits {
   /** Alerts per request. */
@@ -26,12 +27,15 @@ export function alertSchema(limits: AlertLimits) {
 
 function buildAlertSchema(limits: AlertLimits) {
   const text = z.string().max(limits.maxStringLength);
+  // The fields that become the decision record's (alertId, ruleId, entityId, segment) are the
+  // record schema's own text type, so whatever is accepted here can be recorded as sent.
+  const recorded = StorableTextSchema.max(limits.maxStringLength);
   return z.object({
-    id: text.min(1),
-    ruleId: text.min(1),
+    id: recorded.min(1),
+    ruleId: recorded.min(1),
     occurredAt: z.iso.datetime({ offset: true }).optional(),
-    entityId: text.optional(),
-    segment: text.optional(),
+    entityId: recorded.optional(),
+    segment: recorded.optional(),
     attributes: z
       .record(text.min(1), z.union([z.number(), text, z.boolean(), z.null()]))
       .refine((a) => Object.keys(a).length <= limits.maxAttributes, { message: `at most ${limits.maxAttributes} attributes` })

@@ -4,13 +4,14 @@ import type { DecisionRecordInput } from '../store/decision-record.ts';
 import type { AlertResult } from './score-alerts.ts';
 
 /**
- * One record per result. An item without a readable id is keyed `<requestId>#<index>` so even a
+ * One record per result. An item without a usable id is keyed `<requestId>#<index>` so even a
  * malformed alert's review decision is on record; an unscored alert has no features and band
  * `unscored`.
  */
 export function decisionRecords(results: readonly AlertResult[], model: LoadedModel, requestId: string): DecisionRecordInput[] {
   return results.map((r) => ({
-    alertId: r.id ?? `${requestId}#${r.index}`,
+    // `||`, not `??`: an invalid alert's id may be "" (or absent), and a record needs a key.
+    alertId: r.id || `${requestId}#${r.index}`,
     // The instant the batch was scored, which entity-history features were computed "before".
     decidedAt: r.scoredAt,
     ruleId: r.ruleId ?? 'unknown',

@@ -1,7 +1,14 @@
-/** @module Write-behind batching of decision records: the request path enqueues, one loop commits. */
-import { parseDecisionRecords } from './decision-record.ts';
+/**
+ * @module Group commit of decision records: requests enqueue, one loop commits, and each request
+ * learns when its records are durable. A record the store refuses is isolated (the batch is
+ * bisected and the refused record quarantined with the reason), so one bad record never blocks
+ * or drops the others.
+ */
+import { z } from 'zod';
+import { DecisionRecordSchema, parseDecisionRecords } from './decision-record.ts';
 import type { DecisionRecord, DecisionRecordInput } from './decision-record.ts';
-import type { DecisionStore } from './decision-store.ts';
+import type { DecisionStore, QuarantinedRecord } from './decision-store.ts';
+import { isRecordError } from './record-error.ts';
 
 /** The pino-compatible slice of a logger the writer needs (declared here, where it is used). */
 export interface WriterLogger {
@@ -11,11 +18,15 @@ export interface WriterLogger {
 
 /** Options for `BatchingWriter`; every number has a default tuned for the scoring hot path. */
 export interface BatchingWriterOptions {
-  store: Pick<DecisionStore, 'writeDecisions'>;
+  store: Pick<DecisionStore, 'writeDecisions' | 'quarantineDecisions'>;
   logger: WriterLogger;
   /** Most records per transaction. */
   maxBatch?: number;
-  /** How long the first record of a quiet period may wait for company (ms). */
+  /**
+   * How long the first record of a quiet period may wait for company (ms). 0: commit at once, and
+   * group whatever queues while a commit runs (what a caller awaiting each commit wants: its
+   * latency is one commit, and under load each commit is shared by every request that waited).
+   */
   flushIntervalMs?: number;
   /** First retry delay after a failed batch; doubles per failure up to `maxRetryDelayMs`. */
   retryDelayMs?: number;
@@ -28,6 +39,8 @@ export interface WriterStats {
   written: number;
   /** Batches whose transaction failed (each retry counts). */
   failedBatches: number;
+  /** Records the store refused (or that failed validation), kept in its quarantine table instead. */
+  quarantined: number;
   /** Records accepted but not yet durable. */
   pending: number;
   /** Message of the most recent failure, until a batch succeeds again. */
@@ -40,8 +53,11 @@ interface Ticket {
   reject(error: Error): void;
 }
 
+/** A queued record, or what must be quarantined in its place (it failed validation). */
 interface Item {
-  record: DecisionRecord;
+  record: DecisionRecord | undefined;
+  /** Set when `record` is undefined: the input as given and why it is invalid. */
+  invalid?: QuarantinedRecord;
   ticket: Ticket;
 }
 
@@ -51,13 +67,15 @@ export class WriterClosedError extends Error {
 }
 
 /**
- * Collects records from many requests and writes them in one transaction per batch, so the hot
- * path pays for validation only. A failed batch is retried with backoff, forever while the
- * process lives: it is counted, logged, and turns `healthy()` false (readiness → 503) until a
- * batch succeeds. Records are never dropped; `flush()`/`close()` drain them for shutdown.
+ * Collects records from many requests and writes them in one transaction per batch. A batch that
+ * fails because of a record (see record-error.ts) is bisected until the record is found; it goes
+ * to the quarantine table with the reason and the rest are written. Any other failure (store down,
+ * locked, disk full) is retried with backoff, forever while the process lives: it is counted,
+ * logged, and turns `healthy()` false (readiness → 503) until a batch succeeds. Records are never
+ * dropped; `flush()`/`close()` drain them for shutdown.
  */
 export class BatchingWriter {
-  readonly #store: Pick<DecisionStore, 'writeDecisions'>;
+  readonly #store: Pick<DecisionStore, 'writeDecisions' | 'quarantineDecisions'>;
   readonly #logger: WriterLogger;
   readonly #maxBatch: number;
   readonly #flushIntervalMs: number;
@@ -75,7 +93,7 @@ export class BatchingWriter {
   #abandoned = false;
   #abandonError: Error | undefined;
   #wakeRetry: (() => void) | undefined;
-  #stats = { written: 0, failedBatches: 0, lastError: undefined as string | undefined };
+  #stats = { written: 0, failedBatches: 0, quarantined: 0, lastError: undefined as string | undefined };
 
   constructor({
     store,
@@ -88,6 +106,7 @@ export class BatchingWriter {
     maxRetryDelayMs = 5_000,
   }: BatchingWriterOptions) {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
+    if (!(flushIntervalMs >= 0)) throw new RangeError(`flushIntervalMs must be 0 or more, got ${flushIntervalMs}`);
     this.#store = store;
     this.#logger = logger;
     this.#maxBatch = maxBatch;
@@ -97,23 +116,18 @@ export class BatchingWriter {
   }
 
   /**
-   * Validates and queues records; the returned promise resolves once all of them are durable.
-   * Await it to acknowledge only committed records, or ignore it (it never rejects unhandled).
+   * Validates and queues records; the returned promise resolves once all of them are durable
+   * (written, or quarantined). Await it to acknowledge only committed records, or ignore it (it
+   * never rejects unhandled). A record that fails validation is quarantined with zod's message,
+   * never thrown back: the caller has already decided for that alert, and its batch must not suffer.
    */
   enqueue(records: readonly DecisionRecordInput[]): Promise<void> {
     if (this.#closed) return handled(Promise.reject(new WriterClosedError('decision writer is closed')));
-    // Validation happens here, synchronously: an invalid record in the queue would fail its
-    // batch on every retry and block every record behind it.
-    let parsed: DecisionRecord[];
-    try {
-      parsed = parseDecisionRecords(records);
-    } catch (error) {
-      return handled(Promise.reject(error));
-    }
-    if (parsed.length === 0) return Promise.resolve();
+    if (records.length === 0) return Promise.resolve();
+    const items = validated(records);
     const done = new Promise<void>((resolve, reject) => {
-      const ticket: Ticket = { remaining: parsed.length, resolve, reject };
-      for (const record of parsed) this.#queue.push({ record, ticket });
+      const ticket: Ticket = { remaining: items.length, resolve, reject };
+      for (const item of items) this.#queue.push({ ...item, ticket });
     });
     this.#lastTicket = done;
     this.#schedule();
@@ -168,7 +182,7 @@ export class BatchingWriter {
 
   #schedule(): void {
     if (this.#loop !== undefined) return; // the running loop picks new records up itself
-    if (this.#queue.length >= this.#maxBatch) {
+    if (this.#queue.length >= this.#maxBatch || this.#flushIntervalMs === 0) {
       this.#startLoop();
     } else if (this.#timer === undefined) {
       this.#timer = setTimeout(() => this.#startLoop(), this.#flushIntervalMs);
@@ -204,18 +218,18 @@ export class BatchingWriter {
         ticket.remaining -= 1;
         if (ticket.remaining === 0) ticket.resolve();
       }
-      if (!this.#urgent) return;
+      // With no wait for company, what queued during this commit is the next batch, at once.
+      if (!this.#urgent && this.#flushIntervalMs > 0) return;
     }
     this.#urgent = false;
   }
 
   async #writeWithRetry(batch: Item[]): Promise<boolean> {
-    const records = batch.map((item) => item.record);
     for (let attempt = 1; !this.#abandoned; attempt += 1) {
       try {
-        await this.#store.writeDecisions(records);
-        this.#stats.written += records.length;
-        if (!this.#healthy) this.#logger.info({ batchSize: records.length, attempt }, 'decision store writes recovered');
+        await this.#writeIsolating(batch);
+        this.#stats.written += batch.length;
+        if (!this.#healthy) this.#logger.info({ batchSize: batch.length, attempt }, 'decision store writes recovered');
         this.#healthy = true;
         this.#stats.lastError = undefined;
         return true;
@@ -226,7 +240,7 @@ export class BatchingWriter {
         this.#stats.failedBatches += 1;
         this.#stats.lastError = message;
         this.#logger.error(
-          { err: error, batchSize: records.length, attempt, retryInMs, pending: this.pending },
+          { err: error, batchSize: batch.length, attempt, retryInMs, pending: this.pending },
           'decision batch write failed; will retry',
         );
         await new Promise<void>((resolve) => {
@@ -244,12 +258,61 @@ export class BatchingWriter {
     return false;
   }
 
+  /**
+   * Writes `items`, quarantining those the store refuses; throws only when the store itself failed
+   * (then the caller retries all of them: rows already written are skipped by their content key).
+   * A batch refused because of a record is split in halves until the record is alone: ~2·log2(n)
+   * extra transactions for one bad record among n, paid only when it happens.
+   */
+  async #writeIsolating(items: readonly Item[]): Promise<void> {
+    const invalid = items.filter((item) => item.record === undefined);
+    if (invalid.length > 0) await this.#quarantine(invalid.map((item) => item.invalid!));
+    const valid = invalid.length === 0 ? items : items.filter((item) => item.record !== undefined);
+    if (valid.length === 0) return;
+    try {
+      await this.#store.writeDecisions(valid.map((item) => item.record!));
+    } catch (error) {
+      if (!isRecordError(error)) throw error;
+      if (valid.length === 1) {
+        await this.#quarantine([{ record: valid[0].record, reason: (error as Error).message }]);
+        return;
+      }
+      const half = valid.length >> 1;
+      await this.#writeIsolating(valid.slice(0, half));
+      await this.#writeIsolating(valid.slice(half));
+    }
+  }
+
+  async #quarantine(records: QuarantinedRecord[]): Promise<void> {
+    await this.#store.quarantineDecisions(records);
+    this.#stats.quarantined += records.length;
+    for (const { record, reason } of records) {
+      const alertId = (record as { alertId?: unknown } | null)?.alertId;
+      this.#logger.error({ alertId: typeof alertId === 'string' ? JSON.stringify(alertId) : undefined, reason }, 'decision record quarantined: the store refused it');
+    }
+  }
+
   #abandon(error: Error): void {
     this.#abandoned = true;
     this.#abandonError = error;
     this.#wakeRetry?.();
     for (const { ticket } of this.#queue.splice(0)) ticket.reject(error);
   }
+}
+
+/** Each record parsed, or (when it is invalid) what to quarantine in its place; the batch as one when all are valid. */
+function validated(records: readonly DecisionRecordInput[]): Omit<Item, 'ticket'>[] {
+  try {
+    return parseDecisionRecords(records).map((record) => ({ record }));
+  } catch (error) {
+    if (!(error instanceof z.ZodError)) throw error;
+  }
+  return records.map((input) => {
+    const parsed = DecisionRecordSchema.safeParse(input);
+    if (parsed.success) return { record: parsed.data };
+    const issue = parsed.error.issues[0];
+    return { record: undefined, invalid: { record: input, reason: `invalid decision record: ${issue.path.join('.') || '(record)'}: ${issue.message}` } };
+  });
 }
 
 // Marks a promise as handled so a caller that ignores it cannot crash the process with an

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { DecisionRecord } from './decision-record.ts';
+import { isStorableText } from './storable-text.ts';
 
 const isoInstant = z.iso.datetime({ offset: true });
 /** The last `decidedAt` found canonical: every record of a batch shares its instant, so most checks are one comparison. */
@@ -24,7 +25,7 @@ export function fastDecisionRecord(input: unknown): DecisionRecord | undefined {
   if (!isPlainObject(model) || !isText(model.name) || !isText(model.version)) return undefined;
   if (!Array.isArray(features) || !allNumbers(features)) return undefined;
   if (score !== null && !(typeof score === 'number' && score >= 0 && score <= 1)) return undefined;
-  if (reason !== null && typeof reason !== 'string') return undefined;
+  if (reason !== null && !isStorableString(reason)) return undefined;
   if (typeof sample !== 'boolean' || typeof degraded !== 'boolean') return undefined;
   if (shadow !== undefined && typeof shadow !== 'boolean') return undefined;
   const { segment, entityId, experiment, requestId, sampleRate } = r;
@@ -60,12 +61,17 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 }
 
-function isText(v: unknown): v is string {
-  return typeof v === 'string' && v.length > 0;
+function isStorableString(v: unknown): v is string {
+  return typeof v === 'string' && isStorableText(v);
 }
 
+function isText(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && isStorableText(v);
+}
+
+// Empty optional text is valid (as in the alert schema); only null and absent mean "none".
 function isOptionalText(v: unknown): boolean {
-  return v === undefined || v === null || isText(v);
+  return v === undefined || v === null || isStorableString(v);
 }
 
 function allNumbers(values: unknown[]): boolean {

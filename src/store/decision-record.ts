@@ -1,6 +1,7 @@
 /** @module The decision record: what was scored and decided for one alert, the single schema every store speaks. */
 import { z } from 'zod';
 import { fastDecisionRecord } from './decision-record-check.ts';
+import { unstorableReason } from './storable-text.ts';
 
 /**
  * One feature value as scored: any number, including NaN (a missing value the trees route)
@@ -17,41 +18,55 @@ export const InstantSchema = z.iso
   .datetime({ offset: true })
   .transform((text) => new Date(text).toISOString());
 
+/**
+ * Any text a store keeps exactly (no U+0000, no lone surrogate). The alert schema builds its
+ * fields from this one, so a value the API accepts can always be recorded (issue 13: the two
+ * schemas used to disagree about empty strings, and a disagreement dropped a whole batch).
+ */
+export const StorableTextSchema = z.string().superRefine((text, ctx) => {
+  const problem = unstorableReason(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Storable text that is never empty: ids and names the record is keyed or grouped by. */
+const requiredText = StorableTextSchema.min(1);
+
 // Upstream JSON often sends null for "absent"; the canonical record has no nulls in optional
-// fields, so what a store returns equals what was parsed, key for key.
-const optionalText = z.string().min(1).nullish().transform((value) => value ?? undefined);
+// fields, so what a store returns equals what was parsed, key for key. Empty text is kept as
+// sent: the alert schema accepts `"segment": ""`, and the record must hold what was scored.
+const optionalText = StorableTextSchema.nullish().transform((value) => value ?? undefined);
 
 /** The model that produced the score. */
 export const ModelRefSchema = z.object({
-  name: z.string().min(1),
-  version: z.string().min(1),
+  name: requiredText,
+  version: requiredText,
 });
 
 /** The experiment arm an alert was assigned to, when an experiment was running. */
 export const ExperimentRefSchema = z.object({
-  id: z.string().min(1),
-  arm: z.string().min(1),
+  id: requiredText,
+  arm: requiredText,
 });
 
 /** Everything needed to reproduce one decision: inputs as scored, model, policy and outcome. */
 export const DecisionRecordSchema = z.object({
-  alertId: z.string().min(1),
+  alertId: requiredText,
   decidedAt: InstantSchema,
-  ruleId: z.string().min(1),
+  ruleId: requiredText,
   segment: optionalText,
   entityId: optionalText,
   model: ModelRefSchema,
-  specHash: z.string().min(1),
+  specHash: requiredText,
   features: z.array(FeatureValueSchema),
   /** Null when the alert could not be scored (fail open: it then goes to review, degraded or not). */
   score: z.number().min(0).max(1).nullable(),
-  band: z.string().min(1),
-  decision: z.string().min(1),
+  band: requiredText,
+  decision: requiredText,
   /** Why the decision did not come from the score alone (never-suppress rule, sample, error); null otherwise. */
-  reason: z.string().nullable(),
+  reason: StorableTextSchema.nullable(),
   sample: z.boolean(),
   degraded: z.boolean(),
-  policyVersion: z.string().min(1),
+  policyVersion: requiredText,
   experiment: ExperimentRefSchema.nullish().transform((value) => value ?? undefined),
   requestId: optionalText,
   /**

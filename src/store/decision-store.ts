@@ -23,6 +23,13 @@ export interface DecisionStore {
   init(): Promise<void>;
   /** Validates and writes the records in ONE transaction: all become durable or none do. */
   writeDecisions(records: readonly DecisionRecordInput[]): Promise<WriteResult>;
+  /**
+   * Keeps records that cannot be written as decisions (refused by the database, or invalid) in
+   * the quarantine table with the reason, as escaped JSON any store can hold, in ONE transaction.
+   */
+  quarantineDecisions(records: readonly QuarantinedRecord[]): Promise<void>;
+  /** Quarantined records of an alert (by its id as sent), oldest first. */
+  getQuarantined(alertId: string): Promise<StoredQuarantine[]>;
   /** The latest decision recorded for an alert (shadow-arm records are never it), or undefined when there is none. */
   getDecision(alertId: string): Promise<DecisionRecord | undefined>;
   /** Every decision recorded for an alert, oldest first. */
@@ -57,6 +64,22 @@ export interface DecisionStore {
   health(): Promise<StoreHealth>;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/** A record that could not be written as a decision, and why. */
+export interface QuarantinedRecord {
+  /** The record as given (a DecisionRecord, or whatever failed validation). */
+  record: unknown;
+  reason: string;
+}
+
+/** A quarantined record as stored: `record` is its JSON text, with non-finite numbers as strings. */
+export interface StoredQuarantine {
+  seq: number;
+  alertId: string | null;
+  quarantinedAt: string;
+  reason: string;
+  record: string;
 }
 
 /** A record with the store's sequence number (write order, unique, increasing). */

@@ -74,9 +74,19 @@ export interface ExperimentsTable {
   stopped_arms: string;
 }
 
+/** One row of `decision_quarantine` (see migrations/0005). */
+export interface DecisionQuarantineTable {
+  seq: Generated<number | string>;
+  alert_id: string | null;
+  quarantined_at: string;
+  reason: string;
+  record: string;
+}
+
 /** The Kysely database type of a decision store. */
 export interface StoreDatabase {
   decisions: DecisionsTable;
+  decision_quarantine: DecisionQuarantineTable;
   feedback: FeedbackTable;
   activations: ActivationsTable;
   experiments: ExperimentsTable;

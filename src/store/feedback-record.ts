@@ -1,7 +1,7 @@
 /** @module Analyst feedback: one disposition of one alert, as clients send it and as the store keeps it. */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { InstantSchema } from './decision-record.ts';
+import { InstantSchema, StorableTextSchema } from './decision-record.ts';
 
 /**
  * What an analyst concluded. Which of these count as "true risk" for training is configuration
@@ -16,7 +16,8 @@ export const DEFAULT_POSITIVE_DISPOSITIONS: readonly Disposition[] = ['true_posi
 /** Limits on what one feedback item may carry, so a client cannot bloat the store. */
 export const FEEDBACK_LIMITS = { maxText: 256, maxNote: 4_000, maxBatch: 1_000 } as const;
 
-const text = z.string().min(1).max(FEEDBACK_LIMITS.maxText);
+// Storable text (no U+0000, no lone surrogate): what a client sends is what history gives back.
+const text = StorableTextSchema.min(1).max(FEEDBACK_LIMITS.maxText);
 
 /** One disposition as clients send it. */
 export const FeedbackInputSchema = z.strictObject({
@@ -25,7 +26,7 @@ export const FeedbackInputSchema = z.strictObject({
   analystId: text,
   /** When the analyst decided (any ISO 8601 offset; stored as UTC milliseconds). */
   decidedAt: InstantSchema,
-  note: z.string().max(FEEDBACK_LIMITS.maxNote).optional(),
+  note: StorableTextSchema.max(FEEDBACK_LIMITS.maxNote).optional(),
   /** Makes a retried request a no-op even if its content was rebuilt; absent, the content itself is the key. */
   idempotencyKey: text.optional(),
 });

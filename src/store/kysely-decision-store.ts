@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { InstantSchema, parseDecisionRecords } from './decision-record.ts';
 import type { DecisionRecord, DecisionRecordInput } from './decision-record.ts';
 import { MAX_LIST_LIMIT } from './decision-store.ts';
-import type { DecisionKey, DecisionStore, ListDecisionsOptions, StoreHealth, StoredDecision, WriteResult } from './decision-store.ts';
+import type {
+  DecisionKey, DecisionStore, ListDecisionsOptions, QuarantinedRecord, StoreHealth, StoredDecision, StoredQuarantine, WriteResult,
+} from './decision-store.ts';
+import { isStorableText, storableJson } from './storable-text.ts';
 import { fromRow, toRow } from './decision-table.ts';
 import type { FeedbackInput, FeedbackOutcome, StoredFeedback } from './feedback-record.ts';
 import { feedbackHistory, listFeedback, type PriorActivity, priorActivity, writeFeedback } from './feedback-queries.ts';
@@ -84,6 +87,33 @@ export class KyselyDecisionStore implements DecisionStore {
       return count;
     });
     return { inserted, duplicates: rows.length - inserted };
+  }
+
+  async quarantineDecisions(records: readonly QuarantinedRecord[]): Promise<void> {
+    this.#assertOpen();
+    if (records.length === 0) return;
+    const quarantinedAt = new Date().toISOString();
+    const rows = records.map(({ record, reason }) => {
+      const alertId = (record as { alertId?: unknown } | null)?.alertId;
+      return {
+        alert_id: typeof alertId !== 'string' ? null : isStorableText(alertId) ? alertId : JSON.stringify(alertId),
+        quarantined_at: quarantinedAt,
+        reason: isStorableText(reason) ? reason : JSON.stringify(reason),
+        record: storableJson(record),
+      };
+    });
+    await this.#db.transaction().execute(async (trx) => {
+      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+        await trx.insertInto('decision_quarantine').values(rows.slice(start, start + ROWS_PER_INSERT)).execute();
+      }
+    });
+  }
+
+  async getQuarantined(alertId: string): Promise<StoredQuarantine[]> {
+    this.#assertOpen();
+    const key = isStorableText(alertId) ? alertId : JSON.stringify(alertId);
+    const rows = await this.#db.selectFrom('decision_quarantine').selectAll().where('alert_id', '=', key).orderBy('seq').execute();
+    return rows.map((r) => ({ seq: Number(r.seq), alertId: r.alert_id, quarantinedAt: r.quarantined_at, reason: r.reason, record: r.record }));
   }
 
   async getDecision(alertId: string): Promise<DecisionRecord | undefined> {

@@ -8,14 +8,14 @@ import { openSqliteStore } from './sqlite.ts';
 
 export interface StoreCall {
   id: number;
-  method: 'init' | 'writeDecisions' | 'getDecision' | 'getDecisionHistory' | 'listDecisions' | 'listDecisionKeys' | 'writeFeedback' | 'getFeedbackHistory' | 'listFeedback' | 'priorActivity' | 'health' | 'close'
+  method: 'init' | 'writeDecisions' | 'quarantineDecisions' | 'getQuarantined' | 'getDecision' | 'getDecisionHistory' | 'listDecisions' | 'listDecisionKeys' | 'writeFeedback' | 'getFeedbackHistory' | 'listFeedback' | 'priorActivity' | 'health' | 'close'
     | 'createExperiment' | 'getExperiment' | 'listExperiments' | 'stopExperiment' | 'stopExperimentArm' | 'experimentCounts';
   args: unknown[];
 }
 
 export type StoreReply =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { name: string; message: string; issues?: unknown; index?: number; idempotencyKey?: string } };
+  | { id: number; ok: false; error: { name: string; message: string; code?: string; issues?: unknown; index?: number; idempotencyKey?: string } };
 
 const url = (workerData as { urlOrPath: string }).urlOrPath;
 const store: DecisionStore = isPostgresUrl(url) ? openPostgresStore(url) : openSqliteStore(url.replace(/^sqlite:(\/\/)?/i, ''));
@@ -31,7 +31,10 @@ parentPort!.on('message', async (call: StoreCall) => {
     // Keep zod's issues, so the calling thread can rethrow a ZodError naming the field.
     reply = {
       id: call.id, ok: false,
-      error: { name: e.name, message: e.message, issues: err instanceof ZodError ? err.issues : undefined, index: (err as { index?: number }).index, idempotencyKey: (err as { idempotencyKey?: string }).idempotencyKey },
+      error: {
+        name: e.name, message: e.message, code: typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined,
+        issues: err instanceof ZodError ? err.issues : undefined, index: (err as { index?: number }).index, idempotencyKey: (err as { idempotencyKey?: string }).idempotencyKey,
+      },
     };
   }
   parentPort!.postMessage(reply);

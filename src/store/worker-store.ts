@@ -45,13 +45,21 @@ export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore>
     return new Promise<T>((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ id, method, args } satisfies StoreCall);
+      try {
+        worker.postMessage({ id, method, args } satisfies StoreCall);
+      } catch (err) {
+        // Arguments that cannot be cloned (too deep, a function) never reach the thread: no reply will come.
+        pending.delete(id);
+        reject(err as Error);
+      }
     });
   };
   return {
     kind,
     init: () => call('init'),
     writeDecisions: (records) => call('writeDecisions', records),
+    quarantineDecisions: (records) => call('quarantineDecisions', records),
+    getQuarantined: (alertId) => call('getQuarantined', alertId),
     getDecision: (alertId) => call('getDecision', alertId),
     getDecisionHistory: (alertId) => call('getDecisionHistory', alertId),
     listDecisions: (options) => call('listDecisions', options),
@@ -83,5 +91,6 @@ function rebuildError(e: Extract<StoreReply, { ok: false }>['error']): Error {
   if (e.name === 'IdempotencyConflictError' && e.index !== undefined && e.idempotencyKey !== undefined) return new IdempotencyConflictError(e.index, e.idempotencyKey);
   if (e.name === 'ExperimentConflictError') return new ExperimentConflictError(e.message);
   if (e.name === 'UnknownExperimentError') return new UnknownExperimentError(e.message);
-  return Object.assign(new Error(e.message), { name: e.name });
+  // The driver's code (SQLSTATE, SQLITE_…) tells a refused record from a failing store (record-error.ts).
+  return Object.assign(new Error(e.message), { name: e.name, ...(e.code === undefined ? {} : { code: e.code }) });
 }

@@ -70,7 +70,10 @@ describe('back-pressure when the store falls behind', () => {
     await store.init();
     let down = true;
     // The real SQLite store behind a switch that simulates an outage (disk full, lost database).
-    const flaky = { writeDecisions: (r: Parameters<DecisionStore['writeDecisions']>[0]) => (down ? Promise.reject(new Error('disk full')) : store.writeDecisions(r)) };
+    const flaky = {
+      writeDecisions: (r: Parameters<DecisionStore['writeDecisions']>[0]) => (down ? Promise.reject(new Error('disk full')) : store.writeDecisions(r)),
+      quarantineDecisions: (r: Parameters<DecisionStore['quarantineDecisions']>[0]) => store.quarantineDecisions(r),
+    };
     const writer = new BatchingWriter({ store: flaky, logger: quietLog, flushIntervalMs: 1, retryDelayMs: 5, maxRetryDelayMs: 5 });
     const app = createApp({
       registry, policyFor: defaultPolicy, storeHealthy: () => writer.healthy(), recordBacklogFull: () => writer.pending >= 4,

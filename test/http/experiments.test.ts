@@ -29,7 +29,7 @@ async function setup() {
   const recorded: DecisionRecordInput[] = [];
   const app = createApp({
     registry, policyFor: defaultPolicy, decisions: store,
-    record: (results, model, requestId) => recorded.push(...decisionRecords(results, model, requestId)),
+    record: (results, model, requestId) => void recorded.push(...decisionRecords(results, model, requestId)),
     experiments: { current: () => follower.current(), routes: { store, prepare: (d) => follower.prepare(d), onChange: () => follower.poll() } },
   });
   return { store, follower, app, recorded };

@@ -28,6 +28,24 @@ class FakeStore {
   get written(): string[] {
     return this.batches.flat();
   }
+  readonly quarantined: { record: unknown; reason: string }[] = [];
+  async quarantineDecisions(records: readonly { record: unknown; reason: string }[]): Promise<void> {
+    this.quarantined.push(...records);
+  }
+}
+
+/** A store that refuses, as a database CHECK constraint would, every batch holding one alert id. */
+class PoisonStore extends FakeStore {
+  constructor(private poison: string) {
+    super();
+  }
+  override async writeDecisions(records: readonly DecisionRecordInput[]): Promise<WriteResult> {
+    if (records.some((r) => r.alertId === this.poison)) {
+      this.calls += 1;
+      throw Object.assign(new Error('CHECK constraint failed: poison'), { code: 'SQLITE_CONSTRAINT_CHECK' });
+    }
+    return super.writeDecisions(records);
+  }
 }
 
 /** A store whose every write waits for `release()`, so a test controls what queues behind a commit. */
@@ -46,6 +64,7 @@ class GatedStore {
   get calls(): number {
     return this.#calls;
   }
+  async quarantineDecisions(): Promise<void> {}
   release(): void {
     for (const resolve of this.#waiting.splice(0)) resolve();
   }
@@ -76,7 +95,7 @@ describe('BatchingWriter', () => {
     await writer.enqueue(makeRecords(25));
     expect(store.batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
     expect(store.written).toEqual(ids(0, 25));
-    expect(writer.stats()).toEqual({ written: 25, failedBatches: 0, pending: 0, lastError: undefined });
+    expect(writer.stats()).toEqual({ written: 25, failedBatches: 0, quarantined: 0, pending: 0, lastError: undefined });
   });
 
   it('returns before writing and groups small enqueues into one batch after the interval', async () => {
@@ -140,7 +159,7 @@ describe('BatchingWriter', () => {
 
     expect(writer.healthy()).toBe(true);
     expect(store.written).toEqual(ids(0, 9));
-    expect(writer.stats()).toEqual({ written: 9, failedBatches: 3, pending: 0, lastError: undefined });
+    expect(writer.stats()).toEqual({ written: 9, failedBatches: 3, quarantined: 0, pending: 0, lastError: undefined });
     const errors = logger.lines.filter((line) => line.level === 'error');
     expect(errors.map((line) => line.message)).toEqual(Array(3).fill('decision batch write failed; will retry'));
     expect(errors.map((line) => (line.details as { retryInMs: number }).retryInMs)).toEqual([5, 10, 20]);
@@ -168,14 +187,51 @@ describe('BatchingWriter', () => {
     expect(logger.lines.at(-1)).toMatchObject({ level: 'error', message: 'decision records not written at shutdown', details: { lost: 5 } });
   });
 
-  it('rejects an invalid record at enqueue, naming the field, without blocking valid ones', async () => {
+  it('quarantines an invalid record with the field and message, and writes the rest of its batch', async () => {
     const store = new FakeStore();
     const writer = new BatchingWriter({ store, logger: recordingLogger(), flushIntervalMs: 1 });
-    const bad = writer.enqueue([makeRecord(1), { ...makeRecord(2), decidedAt: 'soon' }]);
-    await expect(bad).rejects.toThrow(ZodError);
-    await expect(bad).rejects.toMatchObject({ issues: [{ path: [1, 'decidedAt'] }] });
-    await writer.enqueue([makeRecord(3)]);
-    expect(store.written).toEqual(['a-3']);
+    await writer.enqueue([makeRecord(1), { ...makeRecord(2), decidedAt: 'soon' }, makeRecord(3)]);
+    expect(store.written).toEqual(['a-1', 'a-3']);
+    expect(store.quarantined).toHaveLength(1);
+    expect(store.quarantined[0].reason).toBe('invalid decision record: decidedAt: Invalid ISO datetime');
+    expect((store.quarantined[0].record as { alertId: string }).alertId).toBe('a-2');
+    expect(writer.stats()).toMatchObject({ written: 3, quarantined: 1, pending: 0 });
+  });
+
+  it('bisects a batch the store refuses because of one record, quarantines that record, writes the others', async () => {
+    const store = new PoisonStore('a-37');
+    const writer = new BatchingWriter({ store, logger: recordingLogger(), flushIntervalMs: 1, retryDelayMs: 1 });
+    await writer.enqueue(makeRecords(100));
+    expect(store.written.sort()).toEqual(makeRecords(100).map((r) => r.alertId).filter((id) => id !== 'a-37').sort());
+    expect(store.quarantined).toEqual([{ record: expect.objectContaining({ alertId: 'a-37' }), reason: 'CHECK constraint failed: poison' }]);
+    // One bad record among 100: the full batch, then about two transactions per halving.
+    expect(store.calls).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(100)) + 1);
+    expect(writer.healthy()).toBe(true);
+    expect(writer.stats()).toMatchObject({ failedBatches: 0, quarantined: 1 });
+  });
+
+  it('never bisects for a failure of the store itself (a lock, a lost connection): it retries the whole batch', async () => {
+    const store = new FakeStore(2);
+    const writer = new BatchingWriter({ store, logger: recordingLogger(), flushIntervalMs: 1, retryDelayMs: 1 });
+    await writer.enqueue(makeRecords(10));
+    expect(store.batches).toEqual([makeRecords(10).map((r) => r.alertId)]);
+    expect(store.quarantined).toEqual([]);
+  });
+
+  it('with flushIntervalMs 0, commits at once and groups what arrives during a commit into the next one', async () => {
+    const store = new GatedStore();
+    const writer = new BatchingWriter({ store, logger: recordingLogger(), flushIntervalMs: 0 });
+    const first = writer.enqueue([makeRecord(1)]);
+    await store.called(1); // no waiting for company: the first record commits alone
+    const later = [writer.enqueue([makeRecord(2)]), writer.enqueue([makeRecord(3), makeRecord(4)])];
+    await ticks();
+    expect(store.calls).toBe(1); // one commit at a time
+    store.release();
+    await first;
+    await store.called(2);
+    store.release();
+    await Promise.all(later);
+    expect(store.batches).toEqual([['a-1'], ['a-2', 'a-3', 'a-4']]);
   });
 
   it('rejects a maxBatch that is not a positive integer', () => {

@@ -20,7 +20,7 @@ import { storeHistory } from '../../serving/store-history.ts';
 import { BatchingWriter } from '../../store/batching-writer.ts';
 import { openActivationLog } from '../../store/open-activation-log.ts';
 import { openWorkerStore } from '../../store/worker-store.ts';
-import { type Command, integer, list, parseFlags, UsageError } from '../args.ts';
+import { type Command, integer, list, oneOf, parseFlags, UsageError } from '../args.ts';
 
 const usage = `Usage: winnow serve [options]
 
@@ -46,6 +46,17 @@ Options:
                        (WINNOW_NEVER_SUPPRESS, default scr_sanctions)
   --data-dir DIR       where the embedded SQLite decision store lives (WINNOW_DATA_DIR, default data)
   --database URL       postgres://… to keep decisions in PostgreSQL instead (WINNOW_DATABASE_URL)
+  --record MODE        when /v1/score answers (WINNOW_RECORD, default durable):
+                       durable  after the request's decision records are committed (group
+                                commit shares each transaction among concurrent requests); a 2xx
+                                means every decision it returned is on record, across a crash
+                       async    at once, with the records written behind the answer within ~20 ms;
+                                a crash loses what was acknowledged but not yet written. Only for
+                                deployments that accept that risk
+  --record-timeout-ms MS
+                       durable mode: answer 503 with Retry-After when the records are not
+                       committed within MS (the store is down or locked); they stay queued and are
+                       still written (WINNOW_RECORD_TIMEOUT_MS, default 5000)
   --max-pending-records N
                        decision records held in memory while the store is slow or down; beyond
                        this /v1/score answers 503 with Retry-After (WINNOW_MAX_PENDING_RECORDS,
@@ -87,13 +98,16 @@ export const serveCommand: Command = {
     const v = parseFlags(argv, {
       host: { type: 'string' }, port: { type: 'string' }, models: { type: 'string' }, model: { type: 'string' },
       policy: { type: 'string' }, 'never-suppress': { type: 'string' }, 'api-keys': { type: 'string' },
-      'data-dir': { type: 'string' }, database: { type: 'string' }, 'max-pending-records': { type: 'string' }, 'drift-window': { type: 'string' }, positive: { type: 'string' },
+      'data-dir': { type: 'string' }, database: { type: 'string' }, 'max-pending-records': { type: 'string' },
+      record: { type: 'string' }, 'record-timeout-ms': { type: 'string' }, 'drift-window': { type: 'string' }, positive: { type: 'string' },
       'poll-activations-ms': { type: 'string' }, 'guardrail-check-ms': { type: 'string' }, 'reason-codes': { type: 'string' },
     });
     const env = process.env;
     const host = v.host ?? env.WINNOW_HOST ?? '127.0.0.1';
     const port = integer({ port: v.port ?? env.WINNOW_PORT }, 'port', 8080);
     const maxPending = integer({ 'max-pending-records': v['max-pending-records'] ?? env.WINNOW_MAX_PENDING_RECORDS }, 'max-pending-records', 200_000, 1);
+    const recordMode = oneOf({ record: v.record ?? env.WINNOW_RECORD }, 'record', ['durable', 'async'] as const) ?? 'durable';
+    const recordTimeoutMs = integer({ 'record-timeout-ms': v['record-timeout-ms'] ?? env.WINNOW_RECORD_TIMEOUT_MS }, 'record-timeout-ms', 5000, 1);
     const reasonCodes = integer({ 'reason-codes': v['reason-codes'] ?? env.WINNOW_REASON_CODES }, 'reason-codes', 0);
     if (reasonCodes > MAX_REASON_CODES) throw new UsageError(`--reason-codes must be at most ${MAX_REASON_CODES}, got ${reasonCodes}`);
     const guardrailMs = integer({ 'guardrail-check-ms': v['guardrail-check-ms'] ?? env.WINNOW_GUARDRAIL_CHECK_MS }, 'guardrail-check-ms', 30_000, 100);
@@ -127,7 +141,9 @@ export const serveCommand: Command = {
     // The store runs in its own thread: SQLite commits (fsync) and record mapping stay off the serving loop.
     const store = await openWorkerStore(database ?? join(dataDir, 'winnow.db'));
     await store.init();
-    const writer = new BatchingWriter({ store, logger });
+    // Durable: commit at once, and group what arrives during a commit (each request waits for its
+    // own). Async: wait up to 20 ms for company, since nobody waits for the commit.
+    const writer = new BatchingWriter({ store, logger, flushIntervalMs: recordMode === 'durable' ? 0 : 20 });
     // Experiments live in the store like activations: every replica polls and follows the running one.
     const experiments = new ExperimentFollower({
       store, modelsDir: v.models ?? env.WINNOW_MODELS ?? 'models', intervalMs: pollActivationsMs, logger,
@@ -157,8 +173,12 @@ export const serveCommand: Command = {
       experiments: { current: () => experiments.current(), routes: { store, positive, prepare: (d) => experiments.prepare(d), onChange: () => experiments.poll() } },
       storeHealthy: () => writer.healthy(),
       recordBacklogFull: () => writer.pending >= maxPending,
-      // Written behind the response, batched with other requests; failures show in /readyz and the log.
-      record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)).catch((err: Error) => logger.error({ err }, 'decision record rejected')),
+      record: (results, model, requestId) => {
+        const committed = writer.enqueue(decisionRecords(results, model, requestId));
+        if (recordMode === 'durable') return withDeadline(committed, recordTimeoutMs, `decision records not committed within ${recordTimeoutMs} ms (the store is slow or down; they stay queued)`);
+        // Async: written behind the response; failures show in /readyz, /metrics and the log.
+        committed.catch((err: Error) => logger.error({ err }, 'decision record not written'));
+      },
     });
     // The followers, the store's thread and the models keep the process alive: a failed listen must
     // release them, or the command would print its error and then hang, serving nothing.
@@ -179,7 +199,7 @@ export const serveCommand: Command = {
       await release();
       throw listenError(err as NodeJS.ErrnoException, host, port);
     }
-    log('winnow serving', { url: server.url, model: `${registry.active.name}/${registry.active.version}`, store: store.kind, auth: apiKeys.length > 0 ? `${apiKeys.length} API keys` : 'none (loopback only)' });
+    log('winnow serving', { url: server.url, model: `${registry.active.name}/${registry.active.version}`, store: store.kind, record: recordMode, auth: apiKeys.length > 0 ? `${apiKeys.length} API keys` : 'none (loopback only)' });
     await new Promise<void>((resolve) => {
       const stop = async (signal: string) => {
         log('shutting down', { signal });
@@ -193,6 +213,15 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+/** `promise`, or a rejection with `message` once `ms` have passed without it settling. */
+function withDeadline(promise: Promise<void>, ms: number, message: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
 
 /** What a user can do about a failed listen, for the two failures that have a usual cause. */
 function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {

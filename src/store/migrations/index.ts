@@ -5,6 +5,7 @@ import { createDecisions } from './0001-create-decisions.ts';
 import { createFeedback } from './0002-create-feedback.ts';
 import { createActivations } from './0003-create-activations.ts';
 import { createExperiments } from './0004-create-experiments.ts';
+import { createDecisionQuarantine } from './0005-create-decision-quarantine.ts';
 
 /** The SQL dialects a store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -16,6 +17,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0002-create-feedback': createFeedback(dialect),
     '0003-create-activations': createActivations(dialect),
     '0004-create-experiments': createExperiments(dialect),
+    '0005-create-decision-quarantine': createDecisionQuarantine(dialect),
   };
 }
 
