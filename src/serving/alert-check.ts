@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { type Alert, type AlertLimits, alertSchema } from './alert-schema.ts';
-import { isStorableText } from '../store/storable-text.ts';
+import { isStorableText, unstorableKeyReason } from '../store/storable-text.ts';
 
 /** The alert as zod would parse it, or zod's first issue. */
 export type AlertCheck = { ok: true; alert: Alert } | { ok: false; issue: z.core.$ZodIssue };
@@ -27,8 +27,8 @@ function fastPath(item: unknown, limits: AlertLimits): Alert | undefined {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
   const { id, ruleId, occurredAt, entityId, segment, attributes } = item as Record<string, unknown>;
   const max = limits.maxStringLength;
-  if (!isRecordedText(id, 1, max) || !isRecordedText(ruleId, 1, max)) return undefined;
-  if (entityId !== undefined && !isRecordedText(entityId, 0, max)) return undefined;
+  if (!isKeyText(id, 1, max) || !isRecordedText(ruleId, 1, max)) return undefined;
+  if (entityId !== undefined && !isKeyText(entityId, 0, max)) return undefined;
   if (segment !== undefined && !isRecordedText(segment, 0, max)) return undefined;
   if (occurredAt !== undefined && !isoInstant.safeParse(occurredAt).success) return undefined;
   let attrs: Alert['attributes'] = {};
@@ -62,6 +62,11 @@ function fastPath(item: unknown, limits: AlertLimits): Alert | undefined {
 /** Text that goes into the decision record: also storable (see store/storable-text.ts). */
 function isRecordedText(v: unknown, min: number, max: number): v is string {
   return isText(v, min, max) && isStorableText(v);
+}
+
+/** An indexed id in the decision record: storable and within the index's byte limit. */
+function isKeyText(v: unknown, min: number, max: number): v is string {
+  return isText(v, min, max) && unstorableKeyReason(v) === undefined;
 }
 
 function isText(v: unknown, min: number, max: number): v is string {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { AttributeValue } from '../features/index.ts';
 import { MAX_REASON_CODES } from '../explain/reason-codes.ts';
-import { StorableTextSchema } from '../store/decision-record.ts';
+import { KeyTextSchema, StorableTextSchema } from '../store/decision-record.ts';
 
 export interface AlertLimits {
   /** Alerts per request. */
@@ -30,11 +30,12 @@ function buildAlertSchema(limits: AlertLimits) {
   // The fields that become the decision record's (alertId, ruleId, entityId, segment) are the
   // record schema's own text type, so whatever is accepted here can be recorded as sent.
   const recorded = StorableTextSchema.max(limits.maxStringLength);
+  const key = KeyTextSchema.max(limits.maxStringLength);
   return z.object({
-    id: recorded.min(1),
+    id: key.min(1),
     ruleId: recorded.min(1),
     occurredAt: z.iso.datetime({ offset: true }).optional(),
-    entityId: recorded.optional(),
+    entityId: key.optional(),
     segment: recorded.optional(),
     attributes: z
       .record(text.min(1), z.union([z.number(), text, z.boolean(), z.null()]))

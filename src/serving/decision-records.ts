@@ -2,6 +2,15 @@
 import type { LoadedModel } from '../registry/loaded-model.ts';
 import type { DecisionRecordInput } from '../store/decision-record.ts';
 import type { AlertResult } from './score-alerts.ts';
+import { unstorableKeyReason } from '../store/storable-text.ts';
+
+/**
+ * A scored alert's id passed the alert schema, so it can key a record. An invalid alert's id may
+ * be anything the schema refused ("", too long, NUL): such a record is keyed by the request instead.
+ */
+function hasUsableId(r: AlertResult): r is AlertResult & { id: string } {
+  return r.id !== null && (r.error === undefined || (r.id !== '' && unstorableKeyReason(r.id) === undefined));
+}
 
 /**
  * One record per result. An item without a usable id is keyed `<requestId>#<index>` so even a
@@ -10,8 +19,7 @@ import type { AlertResult } from './score-alerts.ts';
  */
 export function decisionRecords(results: readonly AlertResult[], model: LoadedModel, requestId: string): DecisionRecordInput[] {
   return results.map((r) => ({
-    // `||`, not `??`: an invalid alert's id may be "" (or absent), and a record needs a key.
-    alertId: r.id || `${requestId}#${r.index}`,
+    alertId: hasUsableId(r) ? r.id : `${requestId}#${r.index}`,
     // The instant the batch was scored, which entity-history features were computed "before".
     decidedAt: r.scoredAt,
     ruleId: r.ruleId ?? 'unknown',

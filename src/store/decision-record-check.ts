@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type { DecisionRecord } from './decision-record.ts';
-import { isStorableText } from './storable-text.ts';
+import { isStorableText, unstorableKeyReason } from './storable-text.ts';
 
 const isoInstant = z.iso.datetime({ offset: true });
 /** The last `decidedAt` found canonical: every record of a batch shares its instant, so most checks are one comparison. */
@@ -20,7 +20,7 @@ export function fastDecisionRecord(input: unknown): DecisionRecord | undefined {
   if (!isPlainObject(input)) return undefined;
   const r = input as Record<string, unknown>;
   const { alertId, decidedAt, ruleId, model, specHash, features, score, band, decision, reason, sample, degraded, policyVersion, shadow } = r;
-  if (!isText(alertId) || !isText(ruleId) || !isText(specHash) || !isText(band) || !isText(decision) || !isText(policyVersion)) return undefined;
+  if (!isText(alertId) || unstorableKeyReason(alertId) !== undefined || !isText(ruleId) || !isText(specHash) || !isText(band) || !isText(decision) || !isText(policyVersion)) return undefined;
   if (!isCanonicalInstant(decidedAt)) return undefined;
   if (!isPlainObject(model) || !isText(model.name) || !isText(model.version)) return undefined;
   if (!Array.isArray(features) || !allNumbers(features)) return undefined;
@@ -30,6 +30,7 @@ export function fastDecisionRecord(input: unknown): DecisionRecord | undefined {
   if (shadow !== undefined && typeof shadow !== 'boolean') return undefined;
   const { segment, entityId, experiment, requestId, sampleRate } = r;
   if (!isOptionalText(segment) || !isOptionalText(entityId) || !isOptionalText(requestId)) return undefined;
+  if (typeof entityId === 'string' && unstorableKeyReason(entityId) !== undefined) return undefined;
   if (experiment !== undefined && experiment !== null && !(isPlainObject(experiment) && isText(experiment.id) && isText(experiment.arm))) return undefined;
   if (sampleRate !== undefined && sampleRate !== null && !(typeof sampleRate === 'number' && sampleRate >= 0 && sampleRate <= 1)) return undefined;
   // zod's output: the shape's keys in declaration order, an optional key only when the input has

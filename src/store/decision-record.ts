@@ -1,7 +1,7 @@
 /** @module The decision record: what was scored and decided for one alert, the single schema every store speaks. */
 import { z } from 'zod';
 import { fastDecisionRecord } from './decision-record-check.ts';
-import { unstorableReason } from './storable-text.ts';
+import { unstorableKeyReason, unstorableReason } from './storable-text.ts';
 
 /**
  * One feature value as scored: any number, including NaN (a missing value the trees route)
@@ -31,6 +31,12 @@ export const StorableTextSchema = z.string().superRefine((text, ctx) => {
 /** Storable text that is never empty: ids and names the record is keyed or grouped by. */
 const requiredText = StorableTextSchema.min(1);
 
+/** Storable text short enough in bytes for a database index (alert and entity ids). */
+export const KeyTextSchema = z.string().superRefine((text, ctx) => {
+  const problem = unstorableKeyReason(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 // Upstream JSON often sends null for "absent"; the canonical record has no nulls in optional
 // fields, so what a store returns equals what was parsed, key for key. Empty text is kept as
 // sent: the alert schema accepts `"segment": ""`, and the record must hold what was scored.
@@ -50,11 +56,11 @@ export const ExperimentRefSchema = z.object({
 
 /** Everything needed to reproduce one decision: inputs as scored, model, policy and outcome. */
 export const DecisionRecordSchema = z.object({
-  alertId: requiredText,
+  alertId: KeyTextSchema.min(1),
   decidedAt: InstantSchema,
   ruleId: requiredText,
   segment: optionalText,
-  entityId: optionalText,
+  entityId: KeyTextSchema.nullish().transform((value) => value ?? undefined),
   model: ModelRefSchema,
   specHash: requiredText,
   features: z.array(FeatureValueSchema),

@@ -15,6 +15,23 @@ export function unstorableReason(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The most UTF-8 bytes of an indexed text value (alert and entity ids). PostgreSQL refuses a
+ * B-tree entry over 2,704 bytes (SQLSTATE 54000): 1,024 characters of CJK text are 3,072 bytes,
+ * which the alert schema's character limit lets through, so ids are also capped in bytes.
+ */
+export const MAX_KEY_BYTES = 2048;
+
+/** Why `text` cannot be an indexed key (unstorable, or over MAX_KEY_BYTES), or undefined when it can. */
+export function unstorableKeyReason(text: string): string | undefined {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short text needs no count.
+  if (text.length * 3 > MAX_KEY_BYTES) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_KEY_BYTES) return `is ${bytes} bytes in UTF-8; an id can be at most ${MAX_KEY_BYTES}`;
+  }
+  return unstorableReason(text);
+}
+
 /** True when `text` can be stored and read back equal. */
 export function isStorableText(text: string): boolean {
   return unstorableReason(text) === undefined;
