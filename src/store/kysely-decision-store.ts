@@ -41,6 +41,8 @@ export class KyselyDecisionStore implements DecisionStore {
   /** The SQLITE_CHUNK-row and single-row inserts, compiled once by Kysely (SQLite path of writeDecisions). */
   #insertChunk: CompiledQuery | undefined;
   #insertOne: CompiledQuery | undefined;
+  /** Set once the entity index exists (or is being built) for this connection's history lookups. */
+  #entityIndex: Promise<void> | undefined;
 
   constructor(db: Kysely<StoreDatabase>, kind: StoreDialect) {
     this.#db = db;
@@ -172,7 +174,24 @@ export class KyselyDecisionStore implements DecisionStore {
 
   async priorActivity(entityIds: readonly string[], t: string): Promise<PriorActivity> {
     this.#assertOpen();
+    await (this.#entityIndex ??= this.#buildEntityIndex());
     return priorActivity(this.#db, entityIds, t);
+  }
+
+  /**
+   * The entity index, built at the first history lookup (see migrations/0006). On PostgreSQL it is
+   * built CONCURRENTLY, so replicas keep writing decisions meanwhile; a replica that loses the race
+   * to create it finds it there. A failed build is tried again at the next lookup.
+   */
+  async #buildEntityIndex(): Promise<void> {
+    try {
+      if (this.kind === 'postgres') await sql`CREATE INDEX CONCURRENTLY IF NOT EXISTS decisions_entity_idx ON decisions (entity_id, decided_at)`.execute(this.#db);
+      else await this.#db.schema.createIndex('decisions_entity_idx').ifNotExists().on('decisions').columns(['entity_id', 'decided_at']).execute();
+    } catch (error) {
+      this.#entityIndex = undefined;
+      // Two replicas creating it at once: one gets a unique violation on the catalogue, and the index exists.
+      if ((error as { code?: string }).code !== '23505') throw error;
+    }
   }
 
   async createExperiment(definition: unknown, createdBy: string): Promise<ExperimentState> {

@@ -6,6 +6,7 @@ import { createFeedback } from './0002-create-feedback.ts';
 import { createActivations } from './0003-create-activations.ts';
 import { createExperiments } from './0004-create-experiments.ts';
 import { createDecisionQuarantine } from './0005-create-decision-quarantine.ts';
+import { entityIndexOnDemand } from './0006-entity-index-on-demand.ts';
 
 /** The SQL dialects a store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -18,6 +19,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0003-create-activations': createActivations(dialect),
     '0004-create-experiments': createExperiments(dialect),
     '0005-create-decision-quarantine': createDecisionQuarantine(dialect),
+    '0006-entity-index-on-demand': entityIndexOnDemand(dialect),
   };
 }
 
