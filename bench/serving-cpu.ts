@@ -7,14 +7,14 @@
  *
  * Usage: npx tsx bench/serving-cpu.ts [--seconds 6] [--runs 2] [--database URL] [--node-arg FLAG]…
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { alertFromRecord } from '../src/serving/alert-schema.ts';
-import { generateAlerts } from '../src/synth/generate.ts';
 import { startServe } from '../test/helpers/serve-process.ts';
+import { threadCpu, threadCpuUsed } from './proc-cpu.ts';
+import { batchBodies, benchAlerts, fixedRequests } from './score-bodies.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,38 +27,24 @@ if (values.help) {
   process.exit(0);
 }
 
-const alerts = Array.from(generateAlerts({ rows: 5_000, seed: 21 }), (a) => alertFromRecord(a));
-const serve = await startServe(['--data-dir', mkdtempSync(join(tmpdir(), 'winnow-bench-cpu-')), ...(values.database ? ['--database', values.database] : [])], { nodeArgs: values['node-arg'] });
+const alerts = benchAlerts();
+// winnow serve refuses --data-dir together with --database.
+const serve = await startServe(values.database ? ['--database', values.database] : ['--data-dir', mkdtempSync(join(tmpdir(), 'winnow-bench-cpu-'))], { nodeArgs: values['node-arg'] });
 const pid = serve.child.pid!;
 
-/** CPU milliseconds (user + system) used so far by each thread of the server, by "tid name". */
-function threadCpu(): Map<string, number> {
-  const ticksPerSecond = 100; // USER_HZ, 100 on Linux
-  return new Map(readdirSync(`/proc/${pid}/task`).map((tid) => {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const label = Number(tid) === pid ? `${tid} serving` : `${tid} ${name}`;
-    return [label, ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond];
-  }));
-}
-
-const requests = Array.from({ length: 50 }, (_, k) => ({
-  method: 'POST' as const, path: '/v1/score', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alerts: alerts.slice(k * 100, (k + 1) * 100) }),
-}));
+const requests = fixedRequests(batchBodies(alerts));
 const run = (duration: number) => new Promise<autocannon.Result>((resolve, reject) => autocannon({ url: serve.url, connections: 4, duration, requests }, (err, res) => (err ? reject(err) : resolve(res))));
 
 await run(2); // warm-up
 for (let r = 0; r < Number(values.runs); r++) {
   await new Promise((resolve) => setTimeout(resolve, 1500)); // let the store drain the last run's records
-  const before = threadCpu();
+  const before = threadCpu(pid);
   const result = await run(Number(values.seconds));
-  const after = threadCpu();
+  const after = threadCpu(pid);
   const scored = result.requests.total * 100;
   const microsPerAlert: Record<string, number> = {};
-  for (const [thread, ms] of after) {
-    const used = ms - (before.get(thread) ?? 0);
-    if (used > 0) microsPerAlert[thread] = Number(((used * 1000) / scored).toFixed(1));
+  for (const { tid, name, ms } of threadCpuUsed(before, after).sort((a, b) => a.tid - b.tid)) {
+    if (ms > 0) microsPerAlert[tid === pid ? `${tid} serving` : `${tid} ${name}`] = Number(((ms * 1000) / scored).toFixed(1));
   }
   console.log(JSON.stringify({ alertsPerSec: Math.round(result.requests.average * 100), errors: result.errors + result.non2xx, cpuMicrosPerAlert: microsPerAlert }));
 }

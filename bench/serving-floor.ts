@@ -14,16 +14,13 @@
  *
  * Usage: npx tsx bench/serving-floor.ts [--seconds 8] [--runs 2]
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { alertFromRecord } from '../src/serving/alert-schema.ts';
-import { generateAlerts } from '../src/synth/generate.ts';
-import { freePort, startServe } from '../test/helpers/serve-process.ts';
+import { type BenchServer, startFloorServer, startWinnowSqlite } from './bench-servers.ts';
 import { loadInProcessOrt, perSecond } from './in-process-ort.ts';
+import { processCpuMs } from './proc-cpu.ts';
+import { batchBodies, benchAlerts, fixedRequests } from './score-bodies.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, runs: { type: 'string', default: '2' }, help: { type: 'boolean' } } });
 if (values.help) {
@@ -32,8 +29,8 @@ if (values.help) {
 }
 const seconds = Number(values.seconds);
 const loadBefore = loadavg()[0];
-const alerts = Array.from(generateAlerts({ rows: 5_000, seed: 21 }), (a) => alertFromRecord(a));
-const bodies = Array.from({ length: 50 }, (_, k) => JSON.stringify({ alerts: alerts.slice(k * 100, (k + 1) * 100) }));
+const alerts = benchAlerts();
+const bodies = batchBodies(alerts);
 
 // 1. In-process ONNX Runtime (the ceiling).
 const ort = await loadInProcessOrt(alerts);
@@ -47,48 +44,31 @@ const stringifyUs = 1e6 / (await perSecond(3000, () => Buffer.from(JSON.stringif
 await ort.model.retire();
 
 // 3. The floor server and winnow, taking turns under the serving benchmark's batch-100 load.
-const cpuMs = (pid: number | 'self') => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime (all threads), in ticks of 10 ms
-};
-async function startFloor(): Promise<{ pid: number; url: string; stop(): void }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/floor-server.ts', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    child.stdout!.once('data', resolve);
-    child.once('exit', (code) => reject(new Error(`bench/floor-server.ts exited with ${code}`)));
-  });
-  return { pid: child.pid!, url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
-}
-async function startWinnow(): Promise<{ pid: number; url: string; stop(): Promise<void> }> {
-  const serve = await startServe(['--data-dir', mkdtempSync(join(tmpdir(), 'winnow-floor-'))]);
-  return { pid: serve.child.pid!, url: serve.url, stop: () => serve.stop() };
-}
-const requests = bodies.map((body) => ({ method: 'POST' as const, path: '/v1/score', headers: { 'content-type': 'application/json' }, body }));
+const requests = fixedRequests(bodies);
 const load = (url: string, duration: number) => new Promise<autocannon.Result>((resolve, reject) =>
   autocannon({ url, connections: 4, duration, requests }, (err, res) => (err ? reject(err) : resolve(res))));
 
-async function measure(server: { pid: number; url: string; stop(): unknown }) {
+async function measure(server: BenchServer) {
   await load(server.url, 3); // warm-up
-  const server0 = cpuMs(server.pid);
-  const self0 = cpuMs('self');
+  const server0 = processCpuMs(server.pid);
+  const self0 = processCpuMs('self');
   const result = await load(server.url, seconds);
   const scored = result.requests.total * 100;
   const run = {
     alertsPerSec: Math.round(result.requests.average * 100),
     ratio: Number(((result.requests.average * 100) / inProcess).toFixed(3)),
-    serverCpuUsPerAlert: Number((((cpuMs(server.pid) - server0) * 1000) / scored).toFixed(1)),
-    loadGeneratorCpuUsPerAlert: Number((((cpuMs('self') - self0) * 1000) / scored).toFixed(1)),
+    serverCpuUsPerAlert: Number((((processCpuMs(server.pid) - server0) * 1000) / scored).toFixed(1)),
+    loadGeneratorCpuUsPerAlert: Number((((processCpuMs('self') - self0) * 1000) / scored).toFixed(1)),
     errors: result.errors + result.non2xx,
   };
-  await server.stop();
+  await server.dispose();
   return run;
 }
 const floorRuns = [];
 const winnowRuns = [];
 for (let r = 0; r < Number(values.runs); r++) {
-  floorRuns.push(await measure(await startFloor()));
-  winnowRuns.push(await measure(await startWinnow()));
+  floorRuns.push(await measure(await startFloorServer()));
+  winnowRuns.push(await measure(await startWinnowSqlite()));
 }
 
 const target = 0.7 * inProcess;
