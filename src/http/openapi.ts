@@ -25,12 +25,16 @@ export function openApiDocument(limits: AlertLimits) {
           security: secured,
           requestBody: { required: true, content: json(scoreRequest) },
           responses: {
-            200: { description: 'one result per alert, in request order; malformed alerts get an error and review; with explain, scored alerts carry reasons', content: json(scoreResponseSchema) },
-            400: error('the body is not JSON or the envelope is invalid (the error names the field)'),
+            200: {
+              description: 'one result per alert, in request order; malformed alerts get an error and review; with explain, scored alerts carry reasons. '
+                + 'Sent after every decision is committed (unless the server runs with --record async)',
+              content: json(scoreResponseSchema),
+            },
+            400: error('the body is not JSON, the envelope is invalid, or a string holds U+0000 or a lone surrogate (invalid_text); the error names the field'),
             401: error('missing or unknown API key'),
             403: error('the key lacks the score scope'),
             413: error('the body is over the size limit'),
-            503: error('decision records are backed up behind a slow or failing store; retry after the Retry-After seconds (nothing was scored)'),
+            503: error('store_backlog: decision records are backed up behind a slow or failing store (nothing was scored); record_unavailable: the decisions were not committed in time. Retry after the Retry-After seconds'),
           },
         },
       },
@@ -112,7 +116,18 @@ export function openApiDocument(limits: AlertLimits) {
         get: {
           summary: 'The latest recorded decision for an alert', security: secured,
           parameters: [{ name: 'alertId', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { 200: { description: 'the decision record (features as scored; missing values as null)' }, 404: error('no decision recorded') },
+          responses: {
+            200: { description: 'the decision record (features as scored; missing values as null)' },
+            400: error('the alert id holds U+0000 or a lone surrogate (invalid_text)'),
+            404: error('no decision recorded (the message says when records of the alert are quarantined)'),
+          },
+        },
+      },
+      '/v1/decisions/{alertId}/quarantine': {
+        get: {
+          summary: 'Records of an alert the database refused, kept with the reason instead of blocking the others', security: secured,
+          parameters: [{ name: 'alertId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: { description: '{alertId, quarantined: [{seq, quarantinedAt, reason, record}]}' }, 404: error('no quarantined record for this alert') },
         },
       },
       ...experimentPaths(json, error),

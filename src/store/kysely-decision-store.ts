@@ -10,6 +10,7 @@ import type {
 } from './decision-store.ts';
 import { isStorableText, storableJson } from './storable-text.ts';
 import { fromRow, toRow } from './decision-table.ts';
+import { insertDecisionRows } from './postgres-decision-insert.ts';
 import type { FeedbackInput, FeedbackOutcome, StoredFeedback } from './feedback-record.ts';
 import { feedbackHistory, listFeedback, type PriorActivity, priorActivity, writeFeedback } from './feedback-queries.ts';
 import type { StoreDatabase } from './decision-table.ts';
@@ -20,8 +21,7 @@ import {
 } from './experiment-queries.ts';
 import type { StoreDialect } from './migrations/index.ts';
 
-// 22 bound values per row: 500 rows stay far below SQLite's 32,766 and PostgreSQL's 65,535
-// parameter limits, while still amortising a statement over many rows.
+/** Quarantined rows per insert statement (4 values each: far below either database's parameter limit). */
 const ROWS_PER_INSERT = 500;
 /** Rows per prepared multi-row insert on SQLite (22 values each: far below its parameter limit). */
 const SQLITE_CHUNK = 32;
@@ -78,15 +78,7 @@ export class KyselyDecisionStore implements DecisionStore {
         }
         return count;
       }
-      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-        const result = await trx
-          .insertInto('decisions')
-          .values(rows.slice(start, start + ROWS_PER_INSERT))
-          .onConflict((conflict) => conflict.column('record_key').doNothing())
-          .executeTakeFirst();
-        count += Number(result.numInsertedOrUpdatedRows ?? 0n);
-      }
-      return count;
+      return insertDecisionRows(trx, rows);
     });
     return { inserted, duplicates: rows.length - inserted };
   }
