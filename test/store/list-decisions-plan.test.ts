@@ -40,6 +40,18 @@ describe('listDecisions / listDecisionKeys cursor plan', () => {
     }
   });
 
+  it('SQLite reads one experiment through the partial experiment index (decisions without one are not in it)', async () => {
+    const db = await migrated(openSqliteDb(join(mkdtempSync(join(tmpdir(), 'winnow-plan-')), 'w.db')), 'sqlite');
+    try {
+      const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT count(*) FROM decisions WHERE experiment_id = ${'exp-1'}`.execute(db);
+      expect(plan.rows.map((r) => r.detail)).toEqual(['SEARCH decisions USING COVERING INDEX decisions_experiment_idx (experiment_id=?)']);
+      const ddl = await sql<{ sql: string }>`SELECT sql FROM sqlite_master WHERE name = 'decisions_experiment_idx'`.execute(db);
+      expect(ddl.rows[0].sql).toMatch(/where "experiment_id" is not null$/i);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('PostgreSQL uses the cursor as the index condition, not as a filter', async () => {
     const db = await migrated(openPostgresDb(pg.url), 'postgres');
     try {

@@ -7,6 +7,7 @@ import { createActivations } from './0003-create-activations.ts';
 import { createExperiments } from './0004-create-experiments.ts';
 import { createDecisionQuarantine } from './0005-create-decision-quarantine.ts';
 import { entityIndexOnDemand } from './0006-entity-index-on-demand.ts';
+import { partialExperimentIndex } from './0007-partial-experiment-index.ts';
 
 /** The SQL dialects a store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -20,6 +21,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0004-create-experiments': createExperiments(dialect),
     '0005-create-decision-quarantine': createDecisionQuarantine(dialect),
     '0006-entity-index-on-demand': entityIndexOnDemand(dialect),
+    '0007-partial-experiment-index': partialExperimentIndex(dialect),
   };
 }
 
