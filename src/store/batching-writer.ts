@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DecisionRecordSchema, parseDecisionRecords } from './decision-record.ts';
-import type { DecisionRecord, DecisionRecordInput } from './decision-record.ts';
+import type { DecisionRecordInput, ValidDecisionRecord } from './decision-record.ts';
 import type { DecisionStore, QuarantinedRecord } from './decision-store.ts';
 import { isRecordError } from './record-error.ts';
 
@@ -55,7 +55,7 @@ interface Ticket {
 
 /** A queued record, or what must be quarantined in its place (it failed validation). */
 interface Item {
-  record: DecisionRecord | undefined;
+  record: ValidDecisionRecord | undefined;
   /** Set when `record` is undefined: the input as given and why it is invalid. */
   invalid?: QuarantinedRecord;
   ticket: Ticket;

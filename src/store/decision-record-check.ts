@@ -8,7 +8,7 @@
  * zod decides and names the field. test/store/decision-record-check.test.ts holds the two equal.
  */
 import { z } from 'zod';
-import type { DecisionRecord } from './decision-record.ts';
+import type { ValidDecisionRecord } from './decision-record.ts';
 import { isStorableText, unstorableKeyReason } from './storable-text.ts';
 
 const isoInstant = z.iso.datetime({ offset: true });
@@ -16,14 +16,14 @@ const isoInstant = z.iso.datetime({ offset: true });
 let lastInstant = '1970-01-01T00:00:00.000Z';
 
 /** The record zod would output for `input`, or undefined when zod must look (invalid or not canonical). */
-export function fastDecisionRecord(input: unknown): DecisionRecord | undefined {
+export function fastDecisionRecord(input: unknown): ValidDecisionRecord | undefined {
   if (!isPlainObject(input)) return undefined;
   const r = input as Record<string, unknown>;
   const { alertId, decidedAt, ruleId, model, specHash, features, score, band, decision, reason, sample, degraded, policyVersion, shadow } = r;
   if (!isText(alertId) || unstorableKeyReason(alertId) !== undefined || !isText(ruleId) || !isText(specHash) || !isText(band) || !isText(decision) || !isText(policyVersion)) return undefined;
   if (!isCanonicalInstant(decidedAt)) return undefined;
   if (!isPlainObject(model) || !isText(model.name) || !isText(model.version)) return undefined;
-  if (!Array.isArray(features) || !allNumbers(features)) return undefined;
+  if (!(features instanceof Float32Array) && (!Array.isArray(features) || !allNumbers(features))) return undefined;
   if (score !== null && !(typeof score === 'number' && score >= 0 && score <= 1)) return undefined;
   if (reason !== null && !isStorableString(reason)) return undefined;
   if (typeof sample !== 'boolean' || typeof degraded !== 'boolean') return undefined;
@@ -55,7 +55,7 @@ export function fastDecisionRecord(input: unknown): DecisionRecord | undefined {
   if (has('requestId')) out.requestId = requestId ?? undefined;
   if (has('sampleRate')) out.sampleRate = sampleRate ?? undefined;
   out.shadow = shadow ?? false;
-  return out as DecisionRecord;
+  return out as ValidDecisionRecord;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

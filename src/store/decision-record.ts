@@ -63,7 +63,11 @@ export const DecisionRecordSchema = z.object({
   entityId: KeyTextSchema.nullish().transform((value) => value ?? undefined),
   model: ModelRefSchema,
   specHash: requiredText,
-  features: z.array(FeatureValueSchema),
+  /**
+   * As scored: a Float32Array straight from the scoring matrix (what serving writes: it crosses to
+   * the store's thread as bytes, not as ~30 separate numbers), or numbers. Stores return numbers.
+   */
+  features: z.union([z.array(FeatureValueSchema), z.custom<Float32Array<ArrayBufferLike>>((v) => v instanceof Float32Array, { message: 'expected an array of numbers or a Float32Array' })]),
   /** Null when the alert could not be scored (fail open: it then goes to review, degraded or not). */
   score: z.number().min(0).max(1).nullable(),
   band: requiredText,
@@ -90,12 +94,15 @@ export const DecisionRecordSchema = z.object({
 /** A decision record as callers write it (any ISO offset, optional fields may be absent). */
 export type DecisionRecordInput = z.input<typeof DecisionRecordSchema>;
 
-/** A validated decision record (canonical UTC `decidedAt`), as stores return it. */
-export type DecisionRecord = z.output<typeof DecisionRecordSchema>;
+/** A validated decision record (canonical UTC `decidedAt`), as it is written. */
+export type ValidDecisionRecord = z.output<typeof DecisionRecordSchema>;
+
+/** A decision record as stores return it: the same, with the features as numbers. */
+export type DecisionRecord = Omit<ValidDecisionRecord, 'features'> & { features: number[] };
 
 /** Validates records, throwing a ZodError whose issue path names the record index and field. */
-export function parseDecisionRecords(records: readonly DecisionRecordInput[]): DecisionRecord[] {
-  const parsed: DecisionRecord[] = new Array(records.length);
+export function parseDecisionRecords(records: readonly DecisionRecordInput[]): ValidDecisionRecord[] {
+  const parsed: ValidDecisionRecord[] = new Array(records.length);
   for (let i = 0; i < records.length; i++) {
     const record = fastDecisionRecord(records[i]);
     // Anything the fast path does not vouch for: zod over the whole batch, for its error paths.

@@ -2,7 +2,7 @@
 import { hash } from 'node:crypto';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import { featuresFromText, featuresToText } from './feature-codec.ts';
-import type { DecisionRecord } from './decision-record.ts';
+import type { DecisionRecord, ValidDecisionRecord } from './decision-record.ts';
 
 /** One row of `decisions`; column types are the intersection both SQLite and PostgreSQL return. */
 export interface DecisionsTable {
@@ -96,7 +96,7 @@ type InsertRow = Insertable<DecisionsTable>;
 type SelectRow = Selectable<DecisionsTable>;
 
 /** Turns a validated record into a row, with a content key (time + hash) that makes retried writes no-ops. */
-export function toRow(record: DecisionRecord): InsertRow {
+export function toRow(record: ValidDecisionRecord): InsertRow {
   const row = {
     alert_id: record.alertId,
     decided_at: record.decidedAt,

@@ -13,8 +13,12 @@
 const F32 = 'f32:';
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** Float32Array's byte order is the machine's; its bytes are the stored spelling only on little-endian ones. */
+const LITTLE_ENDIAN = new Uint8Array(new Float32Array([1]).buffer)[3] === 0x3f;
+
 /** Stored text for a feature vector (see the module comment for the two spellings). */
-export function featuresToText(features: readonly number[]): string {
+export function featuresToText(features: readonly number[] | Float32Array): string {
+  if (features instanceof Float32Array && LITTLE_ENDIAN) return F32 + Buffer.from(features.buffer, features.byteOffset, features.byteLength).toString('base64');
   for (let i = 0; i < features.length; i++) {
     const v = features[i];
     if (Math.fround(v) !== v && !Number.isNaN(v)) return featuresToJson(features);
@@ -42,8 +46,8 @@ export function featuresFromText(text: string): number[] {
 type StoredFeature = number | null | 'Infinity' | '-Infinity' | '-0';
 
 /** Encodes a feature vector as JSON text that keeps NaN (as null), ±Infinity and -0 (as strings). */
-export function featuresToJson(features: readonly number[]): string {
-  const encoded: StoredFeature[] = features.map((value) => {
+export function featuresToJson(features: readonly number[] | Float32Array): string {
+  const encoded: StoredFeature[] = Array.from(features, (value) => {
     if (Number.isNaN(value)) return null;
     if (value === Number.POSITIVE_INFINITY) return 'Infinity';
     if (value === Number.NEGATIVE_INFINITY) return '-Infinity';

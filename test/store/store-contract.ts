@@ -30,6 +30,17 @@ export function runStoreContract(name: string, openFresh: () => Promise<Decision
       expect(await store.getDecision('a-1')).toEqual(parseDecisionRecords([makeRecord(1)])[0]);
     });
 
+    it('stores a Float32Array feature vector (a view into a larger matrix, as serving writes it) and returns its numbers', async () => {
+      const store = await freshStore();
+      const matrix = new Float32Array([9, 9, 1.5, Number.NaN, -0, Number.POSITIVE_INFINITY, Math.fround(0.1), 9]);
+      await store.writeDecisions([{ ...makeRecord(3), features: matrix.subarray(2, 7) }]);
+      const stored = await store.getDecision('a-3');
+      expect(Array.isArray(stored?.features)).toBe(true);
+      expect(stored?.features.map((value) => (Object.is(value, -0) ? '-0' : String(value)))).toEqual(['1.5', 'NaN', '-0', 'Infinity', String(Math.fround(0.1))]);
+      // The same vector written as numbers is the same record: a retry is still a no-op.
+      expect(await store.writeDecisions([{ ...makeRecord(3), features: [1.5, Number.NaN, -0, Number.POSITIVE_INFINITY, Math.fround(0.1)] }])).toEqual({ inserted: 0, duplicates: 1 });
+    });
+
     it('round-trips every field, including NaN, ±Infinity and -0 features', async () => {
       const store = await freshStore();
       const input = makeFullRecord();
@@ -38,7 +49,7 @@ export function runStoreContract(name: string, openFresh: () => Promise<Decision
       expect(stored).toEqual(parseDecisionRecords([input])[0]);
       // Spelled out so the test does not depend on how toEqual compares NaN and -0.
       expect(stored?.features.map((value) => Object.is(value, -0) ? '-0' : String(value))).toEqual(
-        input.features.map((value) => Object.is(value, -0) ? '-0' : String(value)),
+        Array.from(input.features, (value) => Object.is(value, -0) ? '-0' : String(value)),
       );
       expect(stored?.experiment).toEqual({ id: 'exp-thresholds', arm: 'treatment' });
       expect(stored?.sample).toBe(true);
