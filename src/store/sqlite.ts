@@ -41,10 +41,6 @@ export function openSqliteDb(path: string, options: SqliteStoreOptions = {}): Ky
     // few batches: bench/sqlite-decision-inserts.mjs, 200-row commits, measured about 19 µs of
     // CPU per row with the default and about 16 µs with this. Readers are unaffected.
     database.pragma('wal_autocheckpoint = 10000');
-    // 64 MiB of page cache instead of SQLite's 2 MiB: alert ids arrive in no particular order, so
-    // each insert lands on some page of the alert index, and with the default cache that page was
-    // read back from the OS on most inserts once the index outgrew it.
-    database.pragma('cache_size = -65536');
     // Other connections (the CLI, the activation log, another process) write to the same file:
     // wait for their lock instead of failing.
     database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
