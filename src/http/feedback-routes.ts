@@ -6,7 +6,7 @@
 import type { Hono } from 'hono';
 import { z, ZodError } from 'zod';
 import type { DecisionStore } from '../store/decision-store.ts';
-import { currentFeedback, FEEDBACK_LIMITS, IdempotencyConflictError } from '../store/feedback-record.ts';
+import { currentFeedback, FEEDBACK_LIMITS, FeedbackInputSchema, IdempotencyConflictError } from '../store/feedback-record.ts';
 import { type ApiKey, requireScope } from './auth.ts';
 import { apiError } from './errors.ts';
 import { unstorableReason } from '../store/storable-text.ts';
@@ -40,9 +40,18 @@ export function addFeedbackRoutes(app: Hono, o: FeedbackRouteOptions): void {
         return c.json(apiError('invalid_request', `expected one feedback item (with alertId) or {"items": [...]} of 1..${FEEDBACK_LIMITS.maxBatch}`, '(body)'), 400);
       }
       const batch = 'items' in envelope.data;
-      const items = 'items' in envelope.data ? envelope.data.items : [envelope.data];
+      // Checked here, on the serving thread, before anything crosses to the store's thread: the
+      // store checks again, but only parsed items (flat strings) are cloned for it. A raw item
+      // with a value nested thousands deep made the clone itself throw ("Maximum call stack
+      // size exceeded"), answered 503 instead of 400.
+      const items = z.array(FeedbackInputSchema).safeParse('items' in envelope.data ? envelope.data.items : [envelope.data]);
+      if (!items.success) {
+        const issue = items.error.issues[0];
+        const path = (batch ? ['items', ...issue.path] : issue.path.slice(1)).join('.') || '(body)';
+        return c.json(apiError('invalid_feedback', issue.message, path), 400);
+      }
       try {
-        const outcomes = await o.store.writeFeedback(items as never);
+        const outcomes = await o.store.writeFeedback(items.data);
         const created = outcomes.filter((r) => r.status === 'created').length;
         const unmatched = outcomes.filter((r) => !r.matched).length;
         o.onCommitted?.(created, outcomes.length - created, unmatched);
