@@ -13,7 +13,7 @@ import type { DecisionStore } from '../store/decision-store.ts';
 import { apiError } from './errors.ts';
 import { unstorableReason } from '../store/storable-text.ts';
 import { addFeedbackRoutes } from './feedback-routes.ts';
-import { jsonBodyLimit, readJsonBody } from './json-body.ts';
+import { ClientAbortedError, jsonBodyLimit, readJsonBody } from './json-body.ts';
 import { addModelRoutes } from './model-routes.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { DriftMonitor } from '../drift/drift-monitor.ts';
@@ -161,7 +161,14 @@ export function createApp(o: AppOptions): Hono {
     return c.json(body, storeOk ? 200 : 503);
   });
   app.notFound((c) => c.json(apiError('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
-  app.onError((err, c) => c.json(apiError('internal', err.message), 500));
+  app.onError((err, c) => {
+    if (err instanceof ClientAbortedError) {
+      // Never seen by the client (it is gone); counted as `aborted` by the metrics, not as a 500.
+      c.set('clientAborted', true);
+      return c.json(apiError('client_aborted', err.message), 400);
+    }
+    return c.json(apiError('internal', err.message), 500);
+  });
   return app;
 }
 

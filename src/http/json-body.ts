@@ -9,7 +9,14 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** The request body as text, when `jsonBodyLimit` read it straight from Node's request. */
     bodyText: string;
+    /** Set when the client left before its body ended (metrics count it as `aborted`). */
+    clientAborted: boolean;
   }
+}
+
+/** The client went away before its request body ended: nobody is left to answer, and the server did nothing wrong. */
+export class ClientAbortedError extends Error {
+  override readonly name = 'ClientAbortedError';
 }
 
 /**
@@ -84,9 +91,10 @@ function readCapped(incoming: IncomingMessage, maxSize: number): Promise<string 
       const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)).toString('utf8');
       settle(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     };
-    const onError = (error: Error) => settle(undefined, error);
+    // Node reports a connection closed mid-body as an 'error' ("aborted", ECONNRESET) on the request.
+    const onError = (error: Error) => settle(undefined, new ClientAbortedError(`the client closed the connection before the request body ended (${error.message})`));
     // A client that goes away mid-body: settle (as an error) rather than leave the handler waiting.
-    const onClose = () => settle(undefined, new Error('the client closed the connection before the request body ended'));
+    const onClose = () => settle(undefined, new ClientAbortedError('the client closed the connection before the request body ended'));
     incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }

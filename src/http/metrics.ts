@@ -66,7 +66,8 @@ export class ServiceMetrics {
     return async function metricsMiddleware(c, next) {
       const start = performance.now();
       await next();
-      const labels = { route: c.req.routePath, method: c.req.method, status: String(c.res.status) };
+      // A client that left mid-body is not a server error: it gets its own status label.
+      const labels = { route: c.req.routePath, method: c.req.method, status: c.get('clientAborted') ? 'aborted' : String(c.res.status) };
       requests.inc(labels);
       latency.observe(labels, (performance.now() - start) / 1000);
     };
