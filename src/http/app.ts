@@ -27,10 +27,13 @@ export interface AppOptions {
   /**
    * Called with every batch's results before the response is sent (the decision record). When it
    * returns a promise, the answer waits for it: resolved means committed, and a rejection answers
-   * 503 `record_unavailable` (nothing is acknowledged that is not on record). Returning nothing is
-   * the write-behind opt-out (`winnow serve --record async`).
+   * 503 `record_unavailable` (nothing is acknowledged that is not on record), as does a commit that
+   * takes longer than `recordTimeoutMs`. Returning nothing is the write-behind opt-out
+   * (`winnow serve --record async`).
    */
   record?(results: AlertResult[], model: LoadedModel, requestId: string): Promise<void> | void;
+  /** How long an answer waits for its records' commit before 503 (ms; default 5000). */
+  recordTimeoutMs?: number;
   /** False while the decision store cannot write: readiness turns 503. */
   storeHealthy?(): boolean;
   /**
@@ -115,7 +118,7 @@ export function createApp(o: AppOptions): Hono {
         const committed = o.record?.(shadow.length > 0 ? [...results, ...shadow] : results, model, c.get('requestId'));
         if (committed) {
           try {
-            await committed;
+            await withDeadline(committed, o.recordTimeoutMs ?? 5000);
           } catch (err) {
             c.header('retry-after', '1');
             return c.json(apiError('record_unavailable', `decisions not acknowledged, retry: ${(err as Error).message}`), 503);
@@ -179,4 +182,13 @@ function present(r: AlertResult) {
     sample: r.sample, degraded: r.degraded, model: r.model, policyVersion: r.policyVersion, ...(r.experiment ? { experiment: r.experiment } : {}), ...(r.error ? { error: r.error } : {}),
     ...(r.reasons ? { reasons: r.reasons } : {}), ...(r.reasonsUnavailable ? { reasonsUnavailable: r.reasonsUnavailable } : {}),
   };
+}
+
+/** `promise`, or a rejection once `ms` have passed without it settling (the records stay queued and are still written). */
+function withDeadline(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`decision records not committed within ${ms} ms (the store is slow or down; they stay queued)`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }

@@ -202,6 +202,31 @@ describe.each([
     }
   });
 
+  it('answers 503 record_unavailable at the deadline while the store hangs, then writes the records once it commits again', async () => {
+    const store = await backend().open();
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    // The real store behind a gate: every write waits (a lock held elsewhere) until released.
+    const gated = { writeDecisions: async (r: Parameters<DecisionStore['writeDecisions']>[0]) => (await hung, store.writeDecisions(r)), quarantineDecisions: (r: Parameters<DecisionStore['quarantineDecisions']>[0]) => store.quarantineDecisions(r) };
+    const writer = new BatchingWriter({ store: gated, logger: quietLog, flushIntervalMs: 0 });
+    const app = createApp({ registry, policyFor: defaultPolicy, decisions: store, recordTimeoutMs: 200, record: (results, model, requestId) => writer.enqueue(decisionRecords(results, model, requestId)) });
+    try {
+      const started = performance.now();
+      const res = await post(app, '/v1/score', JSON.stringify({ alerts: [{ id: 'slow-1', ruleId: 'tm_structuring' }] }));
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(await res.json()).toMatchObject({ error: { code: 'record_unavailable', message: expect.stringContaining('not committed within 200 ms') } });
+      expect(performance.now() - started).toBeLessThan(2_000);
+      release();
+      await writer.flush();
+      expect((await getDecision(app, 'slow-1')).status).toBe(200);
+    } finally {
+      release();
+      await writer.close();
+      await store.close();
+    }
+  });
+
   it('property: an alert with any text is refused with a 400, or recorded and read back as sent', async () => {
     const store = await backend().open();
     const { app, writer } = durableApp(store);

@@ -171,11 +171,11 @@ export const serveCommand: Command = {
       registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store, feedback: store, history: storeHistory(store, positive),
       activations,
       experiments: { current: () => experiments.current(), routes: { store, positive, prepare: (d) => experiments.prepare(d), onChange: () => experiments.poll() } },
-      storeHealthy: () => writer.healthy(),
+      storeHealthy: () => writer.healthy(), recordTimeoutMs,
       recordBacklogFull: () => writer.pending >= maxPending,
       record: (results, model, requestId) => {
         const committed = writer.enqueue(decisionRecords(results, model, requestId));
-        if (recordMode === 'durable') return withDeadline(committed, recordTimeoutMs, `decision records not committed within ${recordTimeoutMs} ms (the store is slow or down; they stay queued)`);
+        if (recordMode === 'durable') return committed;
         // Async: written behind the response; failures show in /readyz, /metrics and the log.
         committed.catch((err: Error) => logger.error({ err }, 'decision record not written'));
       },
@@ -213,15 +213,6 @@ export const serveCommand: Command = {
     return 0;
   },
 };
-
-/** `promise`, or a rejection with `message` once `ms` have passed without it settling. */
-function withDeadline(promise: Promise<void>, ms: number, message: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<void>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
-}
 
 /** What a user can do about a failed listen, for the two failures that have a usual cause. */
 function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
