@@ -6,6 +6,7 @@
  *
  * Usage: node bench/sqlite-decision-inserts.mjs [--indexes key,alert,time,entity,experiment]
  *   [--sync FULL] [--checkpoint 1000] [--cache KIB] [--page-size BYTES] [--rows 120000] [--batch 200] [--time-ordered-keys] [--statement-per-batch]
+ *   [--spread-ids] (alert ids `A<n mod 5000>.<n div 5000>`, as bench/sustained.ts sends them: inserts land all over the alert index)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,11 +18,11 @@ const { values } = parseArgs({
   options: {
     indexes: { type: 'string', default: 'key,alert,time,entity,experiment' }, sync: { type: 'string', default: 'FULL' },
     checkpoint: { type: 'string', default: '1000' }, cache: { type: 'string' }, 'page-size': { type: 'string' }, rows: { type: 'string', default: '120000' }, batch: { type: 'string', default: '200' }, 'time-ordered-keys': { type: 'boolean' },
-    'statement-per-batch': { type: 'boolean' }, help: { type: 'boolean' },
+    'statement-per-batch': { type: 'boolean' }, 'spread-ids': { type: 'boolean' }, help: { type: 'boolean' },
   },
 });
 if (values.help) {
-  console.log('node bench/sqlite-decision-inserts.mjs [--indexes key,alert,time,entity,experiment] [--sync FULL|NORMAL|OFF] [--checkpoint PAGES] [--cache KIB] [--page-size BYTES] [--rows N] [--batch ROWS] [--time-ordered-keys] [--statement-per-batch]');
+  console.log('node bench/sqlite-decision-inserts.mjs [--indexes key,alert,time,entity,experiment] [--sync FULL|NORMAL|OFF] [--checkpoint PAGES] [--cache KIB] [--page-size BYTES] [--rows N] [--batch ROWS] [--time-ordered-keys] [--statement-per-batch] [--spread-ids]');
   process.exit(0);
 }
 const dir = mkdtempSync(join(tmpdir(), 'winnow-sqlite-bench-'));
@@ -54,6 +55,7 @@ const write = values['statement-per-batch']
   : db.transaction((rows) => { for (const row of rows) single.run(row); });
 
 const batch = Number(values.batch);
+const alertId = (n) => (values['spread-ids'] ? `A${String(n % 5000).padStart(8, '0')}.${String(Math.floor(n / 5000)).padStart(10, '0')}` : `alert-${n}`);
 const features = `f32:${Buffer.alloc(124, 7).toString('base64')}`;
 let time = Date.parse('2026-01-01T00:00:00Z');
 let n = 0;
@@ -64,7 +66,7 @@ for (let round = 0; round < Number(values.rows) / 30_000; round++) {
     const rows = [];
     for (let i = 0; i < batch; i++, n++) {
       const hash = Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
-      rows.push([values['time-ordered-keys'] ? `${at}/${hash}` : hash, `alert-${n}`, at, 'tm_structuring', 'retail', `cust-${(n * 7919) % 20_000}`,
+      rows.push([values['time-ordered-keys'] ? `${at}/${hash}` : hash, alertId(n), at, 'tm_structuring', 'retail', `cust-${(n * 7919) % 20_000}`,
         'default', '1', 'sha256:bench', features, Math.random(), 'low', 'auto_close', 'score', 0, 0, 'bench', null, null, 'req', 0.02, 0]);
     }
     write(rows);
