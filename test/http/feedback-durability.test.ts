@@ -18,6 +18,7 @@ import { DISPOSITIONS, type StoredFeedback } from '../../src/store/feedback-reco
 import { openStore } from '../../src/store/open-store.ts';
 import { createTestDatabase } from '../store/pg-test-database.ts';
 import { exited, REPO_ROOT, type ServeProcess, startServe } from '../helpers/serve-process.ts';
+import { CONNECTION_ERRORS, requestJson } from '../helpers/kill-test.ts';
 
 /** Concurrent request streams (one keep-alive connection each). */
 const STREAMS = 6;
@@ -60,25 +61,6 @@ async function stopServer(server: Server): Promise<void> {
   await server.stop();
 }
 
-/** POST over a keep-alive agent with node:http (no automatic retries, errors carry their code). */
-function postJson(agent: http.Agent, url: string, body: unknown): Promise<{ status: number; text: string }> {
-  const payload = Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${url}/v1/feedback`, {
-      method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-const CONNECTION_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ECONNABORTED']);
-
 interface BurstResult { requests: SentRequest[]; killedAtMs: number; killReason: string }
 
 /** Runs STREAMS request loops against `server` and SIGKILLs it once KILL_AFTER_ACKS requests were acknowledged. */
@@ -117,7 +99,7 @@ async function burstAndKill(server: Server, tag: string): Promise<BurstResult> {
       const sent: SentRequest = { items, state: 'pending', inFlightAtKill: false };
       requests.push(sent);
       try {
-        const res = await postJson(agent, server.url, size === 1 ? items[0] : { items });
+        const res = await requestJson(agent, 'POST', `${server.url}/v1/feedback`, size === 1 ? items[0] : { items });
         sent.status = res.status;
         if (res.status >= 200 && res.status < 300) {
           const body = JSON.parse(res.text) as { seq: number } | { results: { seq: number }[] };
@@ -215,7 +197,7 @@ describe.each(backends)('POST /v1/feedback survives kill -9 of winnow serve ($na
     const history = await fetch(`${second.url}/v1/feedback/${lastAcked.alertId}`);
     expect(history.status, `the last acknowledged item (${lastAcked.alertId}) is not served after the restart`).toBe(200);
     expect(((await history.json()) as { current: { disposition: string } }).current.disposition).toBe(lastAcked.disposition);
-    const fresh = await postJson(new http.Agent(), second.url, { alertId: `dur-after-restart-${backend.name}`, disposition: 'inconclusive', analystId: 'a', decidedAt: '2025-04-01T00:00:00Z' });
+    const fresh = await requestJson(new http.Agent(), 'POST', `${second.url}/v1/feedback`, { alertId: `dur-after-restart-${backend.name}`, disposition: 'inconclusive', analystId: 'a', decidedAt: '2025-04-01T00:00:00Z' });
     expect(fresh.status).toBe(201);
     await stopServer(second);
 
