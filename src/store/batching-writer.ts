@@ -58,6 +58,8 @@ interface Item {
   record: ValidDecisionRecord | undefined;
   /** Set when `record` is undefined: the input as given and why it is invalid. */
   invalid?: QuarantinedRecord;
+  /** Written or quarantined already: a retry of its batch after a later failure skips it. */
+  done?: boolean;
   ticket: Ticket;
 }
 
@@ -259,22 +261,24 @@ export class BatchingWriter {
   }
 
   /**
-   * Writes `items`, quarantining those the store refuses; throws only when the store itself failed
-   * (then the caller retries all of them: rows already written are skipped by their content key).
+   * Writes the batch's items not yet done, quarantining those the store refuses; throws only when
+   * the store itself failed (the caller then retries the batch, and only what is not done is sent).
    * A batch refused because of a record is split in halves until the record is alone: ~2·log2(n)
    * extra transactions for one bad record among n, paid only when it happens.
    */
-  async #writeIsolating(items: readonly Item[]): Promise<void> {
+  async #writeIsolating(batch: readonly Item[]): Promise<void> {
+    const items = batch.some((item) => item.done) ? batch.filter((item) => !item.done) : batch;
     const invalid = items.filter((item) => item.record === undefined);
-    if (invalid.length > 0) await this.#quarantine(invalid.map((item) => item.invalid!));
+    if (invalid.length > 0) await this.#quarantine(invalid, invalid.map((item) => item.invalid!));
     const valid = invalid.length === 0 ? items : items.filter((item) => item.record !== undefined);
     if (valid.length === 0) return;
     try {
       await this.#store.writeDecisions(valid.map((item) => item.record!));
+      for (const item of valid) item.done = true;
     } catch (error) {
       if (!isRecordError(error)) throw error;
       if (valid.length === 1) {
-        await this.#quarantine([{ record: valid[0].record, reason: (error as Error).message }]);
+        await this.#quarantine(valid, [{ record: valid[0].record, reason: (error as Error).message }]);
         return;
       }
       const half = valid.length >> 1;
@@ -283,8 +287,9 @@ export class BatchingWriter {
     }
   }
 
-  async #quarantine(records: QuarantinedRecord[]): Promise<void> {
+  async #quarantine(items: readonly Item[], records: QuarantinedRecord[]): Promise<void> {
     await this.#store.quarantineDecisions(records);
+    for (const item of items) item.done = true;
     this.#stats.quarantined += records.length;
     for (const { record, reason } of records) {
       const alertId = (record as { alertId?: unknown } | null)?.alertId;

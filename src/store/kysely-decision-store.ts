@@ -60,25 +60,23 @@ export class KyselyDecisionStore implements DecisionStore {
     const rows = parseDecisionRecords(records).map(toRow);
     if (rows.length === 0) return { inserted: 0, duplicates: 0 };
     const inserted = await this.#db.transaction().execute(async (trx) => {
+      if (this.kind === 'postgres') return insertDecisionRows(trx, rows);
+      // In-process SQLite has no round trips to save, but parsing a fresh statement per batch
+      // grows with the batch: two statements compiled once (by Kysely) and kept prepared, one
+      // for SQLITE_CHUNK rows at a time and one for a single row, bind every batch instead.
+      const chunk = this.#insertChunk ??= compileInsert(trx, Array(SQLITE_CHUNK).fill(rows[0]));
+      const one = this.#insertOne ??= compileInsert(trx, [rows[0]]);
       let count = 0;
-      if (this.kind === 'sqlite') {
-        // In-process SQLite has no round trips to save, but parsing a fresh statement per batch
-        // grows with the batch: two statements compiled once (by Kysely) and kept prepared, one
-        // for SQLITE_CHUNK rows at a time and one for a single row, bind every batch instead.
-        const chunk = this.#insertChunk ??= compileInsert(trx, Array(SQLITE_CHUNK).fill(rows[0]));
-        const one = this.#insertOne ??= compileInsert(trx, [rows[0]]);
-        let i = 0;
-        for (; i + SQLITE_CHUNK <= rows.length; i += SQLITE_CHUNK) {
-          const result = await trx.executeQuery({ ...chunk, parameters: rowValues(rows, i, SQLITE_CHUNK) });
-          count += Number(result.numAffectedRows ?? 0n);
-        }
-        for (; i < rows.length; i++) {
-          const result = await trx.executeQuery({ ...one, parameters: rowValues(rows, i, 1) });
-          count += Number(result.numAffectedRows ?? 0n);
-        }
-        return count;
+      let i = 0;
+      for (; i + SQLITE_CHUNK <= rows.length; i += SQLITE_CHUNK) {
+        const result = await trx.executeQuery({ ...chunk, parameters: rowValues(rows, i, SQLITE_CHUNK) });
+        count += Number(result.numAffectedRows ?? 0n);
       }
-      return insertDecisionRows(trx, rows);
+      for (; i < rows.length; i++) {
+        const result = await trx.executeQuery({ ...one, parameters: rowValues(rows, i, 1) });
+        count += Number(result.numAffectedRows ?? 0n);
+      }
+      return count;
     });
     return { inserted, duplicates: rows.length - inserted };
   }
