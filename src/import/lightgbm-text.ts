@@ -15,6 +15,12 @@ interface Field { value: string; line: number }
  * default way). Internal node i becomes node i and leaf j node (numLeaves - 1 + j), so
  * `lightgbmLeaf` recovers LightGBM's leaf index. Leaf values already include shrinkage and the
  * boost-from-average start, so the base score is 0.
+ *
+ * Exactness: LightGBM predicts in double; winnow feeds float32. `float32AtMost(t)` admits exactly
+ * the float32 x with `x <= t`, so every input whose value is a float32 routes as LightGBM routes it,
+ * ties and the NaN/zero rules included. A double input that is not a float32 is rounded first and
+ * can only route differently at a threshold lying between it and its float32 (half a float32 ulp);
+ * rounding the threshold to the NEAREST float32 instead would misroute the float32 just above t.
  */
 export function parseLightgbmText(text: string, file: string): ImportedModel {
   const lines = text.split(/\r?\n/);

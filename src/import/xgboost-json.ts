@@ -6,7 +6,7 @@ import { ImportError, type ImportedModel } from './imported-model.ts';
 type Json = Record<string, unknown>;
 
 /**
- * Parse an XGBoost JSON model. XGBoost sends x left when `x < split_condition` (float32) and a
+ * Parse an XGBoost JSON model. XGBoost sends x left when `float32(x) < float32(split_condition)` and a
  * missing value (NaN, or an absent sparse entry) the `default_left` way; a leaf's value is its
  * `split_conditions` entry. `base_score` is stored as a probability for binary:logistic
  * (a number-string before 3.1, a one-element list "[5E-1]" from 3.1) and becomes logit(base_score).
@@ -115,7 +115,11 @@ function readTree(t: Json, path: string, numFeatures: number, at: (path: string,
     if (!leaf && (!Number.isInteger(index[i]) || index[i] < 0 || index[i] >= numFeatures)) {
       throw at(`${path}.split_indices[${i}]`, `feature ${index[i]} is outside [0, ${numFeatures})`);
     }
+    if (!leaf && Math.fround(cond[i]) === -Infinity) {
+      throw at(`${path}.split_conditions[${i}]`, `node ${i}: condition ${cond[i]} is -Infinity as a float32, so \`x < condition\` is never true; winnow's \`x <= threshold\` cannot express it`);
+    }
     tree.feature.push(leaf ? 0 : index[i]);
+    // XGBoost keeps the condition as a float32 and tests float32(x) < it: see float32Below.
     tree.threshold.push(leaf ? 0 : float32Below(cond[i]));
     tree.left.push(leaf ? -1 : left[i]);
     tree.right.push(leaf ? -1 : right[i]);

@@ -82,6 +82,7 @@ describe('XGBoost JSON import', () => {
     { name: 'DART', edit: (d: any) => { d.learner.gradient_booster.name = 'dart'; }, want: /booster 'dart' is not supported: only gbtree \(DART scales trees/ },
     { name: 'a categorical split', edit: (d: any) => { d.learner.gradient_booster.model.trees[2].split_type[0] = 1; }, want: 'model.json at $.learner.gradient_booster.model.trees[2].split_type[0]: node 0 is a categorical split; categorical splits are not supported' },
     { name: 'a feature out of range', edit: (d: any) => { d.learner.gradient_booster.model.trees[1].split_indices[0] = 8; }, want: 'model.json at $.learner.gradient_booster.model.trees[1].split_indices[0]: feature 8 is outside [0, 8)' },
+    { name: 'a condition that is -Infinity as a float32', edit: (d: any) => { d.learner.gradient_booster.model.trees[0].split_conditions[0] = -1e39; }, want: 'model.json at $.learner.gradient_booster.model.trees[0].split_conditions[0]: node 0: condition -1e+39 is -Infinity as a float32, so `x < condition` is never true; winnow\'s `x <= threshold` cannot express it' },
     { name: 'a broken column', edit: (d: any) => { d.learner.gradient_booster.model.trees[0].default_left = 'yes'; }, want: 'model.json at $.learner.gradient_booster.model.trees[0].default_left: expected an array of booleans or 0/1' },
   ])('refuses $name, naming the file and the JSON path', ({ edit, want }) => {
     const run = () => parseXgboostJson(edited(edit), 'model.json');
