@@ -7,6 +7,11 @@
  * before t (`receivedAt < t`; an analyst's `decidedAt` can be back-dated, arrival cannot). Serving
  * computes this from rows the store returns (`historyAt`); export replays every event in time
  * order (`HistorySweep`). test/feedback/entity-history.test.ts holds the two equal.
+ *
+ * What is known goes by arrival; how long ago the entity's last alert happened goes by event
+ * time: an alert's `occurredAt` when it has one, else when it was decided. Measured on the
+ * scoring clock, a replay or backfill of a month of alerts in a minute made every gap look like
+ * microseconds, and two replays of one file gave different features.
  */
 import { DEFAULT_POSITIVE_DISPOSITIONS } from '../store/feedback-record.ts';
 
@@ -14,24 +19,37 @@ import { DEFAULT_POSITIVE_DISPOSITIONS } from '../store/feedback-record.ts';
 export const HISTORY_COLUMNS = ['entity_prior_alerts', 'entity_prior_true_positives', 'entity_prior_false_positives', 'entity_days_since_last_alert'] as const;
 export type HistoryColumn = (typeof HISTORY_COLUMNS)[number];
 
-/** One entity's history features at a time; `daysSinceLastAlert` is NaN with no prior alert. */
+const DAY_MS = 86_400_000;
+
+/** What was known about one entity's past alerts at a time. */
 export interface EntityHistory {
   priorAlerts: number;
   priorTruePositives: number;
   priorFalsePositives: number;
-  daysSinceLastAlert: number;
+  /** Event time (ms since the epoch) of the latest prior alert; NaN with no prior alert. */
+  lastAlertAt: number;
 }
 
 /** The history of an entity with no prior alerts (or of an alert without an entity: all missing). */
-export const NO_HISTORY: EntityHistory = { priorAlerts: 0, priorTruePositives: 0, priorFalsePositives: 0, daysSinceLastAlert: Number.NaN };
+export const NO_HISTORY: EntityHistory = { priorAlerts: 0, priorTruePositives: 0, priorFalsePositives: 0, lastAlertAt: Number.NaN };
 
-/** The history as attribute values under HISTORY_COLUMNS (NaN → null, i.e. missing). */
-export function historyAttributes(h: EntityHistory | undefined): Record<HistoryColumn, number | null> {
+/** An alert's event time in ms: when it occurred if it says so, else when it was decided. */
+export function eventTime(alert: { occurredAt?: string; decidedAt: string }): number {
+  return Date.parse(alert.occurredAt ?? alert.decidedAt);
+}
+
+/**
+ * The history as attribute values under HISTORY_COLUMNS for an alert that happened at `at` (ms,
+ * see `eventTime`); NaN → null, i.e. missing. A prior alert that happened *after* this one (it
+ * arrived first) makes the gap 0, not negative: the entity was alerted on no earlier than this.
+ */
+export function historyAttributes(h: EntityHistory | undefined, at: number): Record<HistoryColumn, number | null> {
+  const days = h === undefined || Number.isNaN(h.lastAlertAt) ? null : Math.max(0, at - h.lastAlertAt) / DAY_MS;
   return {
     entity_prior_alerts: h ? h.priorAlerts : null,
     entity_prior_true_positives: h ? h.priorTruePositives : null,
     entity_prior_false_positives: h ? h.priorFalsePositives : null,
-    entity_days_since_last_alert: h && !Number.isNaN(h.daysSinceLastAlert) ? h.daysSinceLastAlert : null,
+    entity_days_since_last_alert: days === null || Number.isNaN(days) ? null : days,
   };
 }
 
@@ -49,12 +67,12 @@ export function polarityOf(disposition: string, positive: readonly string[] = DE
   return disposition === 'false_positive' ? -1 : 0;
 }
 
-const DAY_MS = 86_400_000;
-
 /** A prior decision of the entity (any alert, re-scorings included). */
 export interface PriorDecision {
   alertId: string;
   decidedAt: string;
+  /** When the alert happened, when its sender said so. */
+  occurredAt?: string;
 }
 
 /** A feedback row on one of the entity's prior alerts, as the store returns it. */
@@ -66,17 +84,17 @@ export interface PriorFeedback {
 }
 
 /**
- * History at `t` from the rows known then (callers pass only decisions with decidedAt < t and
+ * History from the rows known at some t (callers pass only decisions with decidedAt < t and
  * feedback received before t on those alerts). An alert's label is its latest disposition by
  * (decidedAt, seq); an alert counts once however often it was scored.
  */
-export function historyAt(t: string, decisions: readonly PriorDecision[], feedback: readonly PriorFeedback[], positive?: readonly string[]): EntityHistory {
+export function historyAt(decisions: readonly PriorDecision[], feedback: readonly PriorFeedback[], positive?: readonly string[]): EntityHistory {
   if (decisions.length === 0) return NO_HISTORY;
   const alerts = new Set<string>();
-  let last = '';
+  let last = -Infinity;
   for (const d of decisions) {
     alerts.add(d.alertId);
-    if (d.decidedAt > last) last = d.decidedAt;
+    last = Math.max(last, eventTime(d));
   }
   const current = new Map<string, PriorFeedback>();
   for (const f of feedback) {
@@ -91,20 +109,21 @@ export function historyAt(t: string, decisions: readonly PriorDecision[], feedba
     if (p === 1) tp += 1;
     else if (p === -1) fp += 1;
   }
-  return { priorAlerts: alerts.size, priorTruePositives: tp, priorFalsePositives: fp, daysSinceLastAlert: (Date.parse(t) - Date.parse(last)) / DAY_MS };
+  return { priorAlerts: alerts.size, priorTruePositives: tp, priorFalsePositives: fp, lastAlertAt: last };
 }
 
 interface EntityState {
   alerts: Set<string>;
-  last: string;
+  /** Latest event time (ms) among its decisions. */
+  last: number;
   tp: number;
   fp: number;
 }
 
 /**
- * The same features for every decision of a whole store, in one pass. Feed events in time order:
- * `snapshot` the decisions at time t first, then `addDecision` them and `addFeedback` everything
- * received at t, so that "before t" stays strict exactly as in `historyAt`.
+ * The same histories for every decision of a whole store, in one pass. Feed events in arrival
+ * order: `snapshot` the decisions decided at t first, then `addDecision` them and `addFeedback`
+ * everything received at t, so that "before t" stays strict exactly as in `historyAt`.
  */
 export class HistorySweep {
   readonly #positive: readonly string[] | undefined;
@@ -118,17 +137,18 @@ export class HistorySweep {
     this.#positive = positive;
   }
 
-  /** The entity's history at t from everything added so far. */
-  snapshot(entityId: string, t: string): EntityHistory {
+  /** The entity's history from everything added so far. */
+  snapshot(entityId: string): EntityHistory {
     const e = this.#entities.get(entityId);
     if (e === undefined) return NO_HISTORY;
-    return { priorAlerts: e.alerts.size, priorTruePositives: e.tp, priorFalsePositives: e.fp, daysSinceLastAlert: (Date.parse(t) - Date.parse(e.last)) / DAY_MS };
+    return { priorAlerts: e.alerts.size, priorTruePositives: e.tp, priorFalsePositives: e.fp, lastAlertAt: e.last };
   }
 
-  addDecision(entityId: string, alertId: string, decidedAt: string): void {
+  /** A decision of the entity's alert; `at` is the alert's event time in ms (`eventTime`). */
+  addDecision(entityId: string, alertId: string, at: number): void {
     let e = this.#entities.get(entityId);
-    if (e === undefined) this.#entities.set(entityId, (e = { alerts: new Set(), last: decidedAt, tp: 0, fp: 0 }));
-    if (decidedAt > e.last) e.last = decidedAt;
+    if (e === undefined) this.#entities.set(entityId, (e = { alerts: new Set(), last: at, tp: 0, fp: 0 }));
+    if (at > e.last) e.last = at;
     if (e.alerts.has(alertId)) return;
     e.alerts.add(alertId);
     let owners = this.#alertEntities.get(alertId);

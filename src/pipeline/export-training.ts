@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { AttributeValue, FeatureSpec } from '../features/index.ts';
-import { HISTORY_COLUMNS, historyAttributes, HistorySweep } from '../feedback/entity-history.ts';
+import { eventTime, HISTORY_COLUMNS, historyAttributes, HistorySweep } from '../feedback/entity-history.ts';
 import { decodeFeatures, labelAsOf, META_COLUMNS, metaValues } from '../feedback/training-row.ts';
 import { writeTable } from '../io/write-table.ts';
 import { readBundle } from '../model/index.ts';
@@ -94,7 +94,7 @@ export async function exportTrainingData(o: ExportOptions): Promise<ExportResult
         const row = rowFor(record);
         if (row) out.push(row);
       }
-      for (const record of group) if (record.entityId !== undefined) sweep.addDecision(record.entityId, record.alertId, record.decidedAt);
+      for (const record of group) if (record.entityId !== undefined) sweep.addDecision(record.entityId, record.alertId, eventTime(record));
       group = [];
       yield* out;
     };
@@ -106,10 +106,10 @@ export async function exportTrainingData(o: ExportOptions): Promise<ExportResult
         counts.labelled += 1;
         if (record.sample) counts.sampled += 1;
       }
-      const history = record.entityId === undefined ? undefined : sweep.snapshot(record.entityId, record.decidedAt);
+      const history = record.entityId === undefined ? undefined : sweep.snapshot(record.entityId);
       const spec = specs.get(`${record.model.name}/${record.model.version}`)!;
       const values = decodeFeatures(spec, record);
-      const hist = historyAttributes(history);
+      const hist = historyAttributes(history, eventTime(record));
       return [...metaValues(record, label, positive), ...HISTORY_COLUMNS.map((c) => hist[c]), ...featureColumns.map((c) => values[c] ?? null)];
     };
     for await (const { seq, record } of paged((after) => o.store.listDecisions({ after, limit: PAGE }), (d) => ({ seq: d.seq, decidedAt: d.record.decidedAt }))) {

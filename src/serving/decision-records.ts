@@ -25,6 +25,7 @@ export function decisionRecords(results: readonly AlertResult[], model: LoadedMo
     ruleId: r.ruleId ?? 'unknown',
     segment: r.segment,
     entityId: r.entityId,
+    occurredAt: r.occurredAt,
     model: r.model,
     specHash: r.specHash ?? model.manifest.specHash,
     // The scoring matrix's own row (a view; the matrix is never reused): it crosses to the store's

@@ -5,7 +5,7 @@
  */
 import { type AttributeValue, encodeLayered, FeatureError, layeredValue } from '../features/index.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
-import { type EntityHistory, historyAttributes, readsHistory } from '../feedback/entity-history.ts';
+import { type EntityHistory, eventTime, historyAttributes, readsHistory } from '../feedback/entity-history.ts';
 import { checkAlert } from './alert-check.ts';
 import { type ReasonCode, topReasons } from '../explain/index.ts';
 import { type Alert, type AlertLimits, recordLayers } from './alert-schema.ts';
@@ -45,6 +45,8 @@ export interface AlertResult extends Verdict {
   ruleId: string | null;
   segment?: string;
   entityId?: string;
+  /** When the alert happened, as sent (canonical UTC): entity-history recency is measured from it. */
+  occurredAt?: string;
   /** When the batch was scored: the decision time, and the "before" of entity-history features. */
   scoredAt: string;
   /** The scoring model's spec hash (for the decision record), when it is not the request's model. */
@@ -89,7 +91,7 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
   const at = (i: number) => o.positions?.[i] ?? i;
   const unscored = (index: number, id: string | null, a: Alert | null, path: string, message: string, degraded: boolean): AlertResult => ({
     id, index: at(index), score: null, rank: null, ...policy.failOpen(id ?? `#${index}`), degraded, model: modelRef,
-    error: { path, message }, features: null, ruleId: a?.ruleId ?? null, segment: a?.segment, entityId: a?.entityId, scoredAt,
+    error: { path, message }, features: null, ruleId: a?.ruleId ?? null, segment: a?.segment, entityId: a?.entityId, occurredAt: canonical(a?.occurredAt), scoredAt,
   });
   const history = await historyFor(model, items, scoredAt, o.history);
   items.forEach((item, index) => {
@@ -109,7 +111,10 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
     }
     const record = recordLayers(a);
     // Computed by winnow from its own store, so it overrides any attribute of the same name.
-    if (history) record.unshift(historyAttributes(a.entityId === undefined || !history.ok ? undefined : history.map.get(a.entityId)));
+    if (history) {
+      const known = a.entityId === undefined || !history.ok ? undefined : history.map.get(a.entityId);
+      record.unshift(historyAttributes(known, eventTime({ occurredAt: a.occurredAt, decidedAt: scoredAt })));
+    }
     try {
       encodeLayered(record, spec, row);
     } catch (err) {
@@ -134,7 +139,8 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
         results[index] = {
           id: alert.id, index: at(index), score, rank: r + 1,
           ...policy.decide({ alertId: alert.id, ruleId: alert.ruleId, segment: alert.segment, score }),
-          degraded: false, model: modelRef, features, ruleId: alert.ruleId, segment: alert.segment, entityId: alert.entityId, scoredAt,
+          degraded: false, model: modelRef, features, ruleId: alert.ruleId, segment: alert.segment, entityId: alert.entityId,
+          occurredAt: canonical(alert.occurredAt), scoredAt,
         };
       });
       if (o.explain) explainResults(model, o.explain, pending, results);
@@ -181,6 +187,11 @@ async function historyFor(model: LoadedModel, items: unknown[], t: string, sourc
   } catch (err) {
     return { ok: false, why: `entity history unavailable: ${(err as Error).message}` };
   }
+}
+
+/** An ISO instant with any offset as the record keeps it (UTC, milliseconds); the schema checked it. */
+function canonical(instant: string | undefined): string | undefined {
+  return instant === undefined ? undefined : new Date(instant).toISOString();
 }
 
 type HistoryLookup = { ok: true; map: Map<string, EntityHistory> } | { ok: false; why: string };

@@ -13,6 +13,6 @@ export function storeHistory(store: Pick<DecisionStore, 'priorActivity'>, positi
       if (list) list.push(d);
       else byEntity.set(d.entityId, [d]);
     }
-    return new Map(entityIds.map((id) => [id, historyAt(t, byEntity.get(id) ?? [], feedback, positive)]));
+    return new Map(entityIds.map((id) => [id, historyAt(byEntity.get(id) ?? [], feedback, positive)]));
   };
 }

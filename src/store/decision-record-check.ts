@@ -28,8 +28,9 @@ export function fastDecisionRecord(input: unknown): ValidDecisionRecord | undefi
   if (reason !== null && !isStorableString(reason)) return undefined;
   if (typeof sample !== 'boolean' || typeof degraded !== 'boolean') return undefined;
   if (shadow !== undefined && typeof shadow !== 'boolean') return undefined;
-  const { segment, entityId, experiment, requestId, sampleRate } = r;
+  const { segment, entityId, occurredAt, experiment, requestId, sampleRate } = r;
   if (!isOptionalText(segment) || !isOptionalText(entityId) || !isOptionalText(requestId)) return undefined;
+  if (occurredAt !== undefined && occurredAt !== null && !isCanonicalEventTime(occurredAt)) return undefined;
   if (typeof entityId === 'string' && unstorableKeyReason(entityId) !== undefined) return undefined;
   if (experiment !== undefined && experiment !== null && !(isPlainObject(experiment) && isText(experiment.id) && isText(experiment.arm))) return undefined;
   if (sampleRate !== undefined && sampleRate !== null && !(typeof sampleRate === 'number' && sampleRate >= 0 && sampleRate <= 1)) return undefined;
@@ -41,6 +42,7 @@ export function fastDecisionRecord(input: unknown): ValidDecisionRecord | undefi
   const out: Record<string, unknown> = { alertId, decidedAt, ruleId };
   if (has('segment')) out.segment = segment ?? undefined;
   if (has('entityId')) out.entityId = entityId ?? undefined;
+  if (has('occurredAt')) out.occurredAt = occurredAt ?? undefined;
   out.model = { name: model.name, version: model.version };
   out.specHash = specHash;
   out.features = features;
@@ -82,6 +84,14 @@ function allNumbers(values: unknown[]): boolean {
 
 // Canonical = what InstantSchema would output unchanged: an ISO instant zod accepts that is
 // already `toISOString()` text. Anything else (an offset, no milliseconds) goes to zod to convert.
+// An event time differs per alert, so the one-entry cache above would only miss. A string that
+// is its own Date round trip, 24 characters long (a four-digit year), is text zod accepts as is.
+function isCanonicalEventTime(v: unknown): boolean {
+  if (typeof v !== 'string' || v.length !== 24) return false;
+  const time = Date.parse(v);
+  return !Number.isNaN(time) && new Date(time).toISOString() === v;
+}
+
 function isCanonicalInstant(v: unknown): v is string {
   if (v === lastInstant) return true;
   if (typeof v !== 'string' || !isoInstant.safeParse(v).success) return false;

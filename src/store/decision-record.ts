@@ -61,6 +61,8 @@ export const DecisionRecordSchema = z.object({
   ruleId: requiredText,
   segment: optionalText,
   entityId: KeyTextSchema.nullish().transform((value) => value ?? undefined),
+  /** When the alert happened, as its sender said (entity history measures recency by it). */
+  occurredAt: InstantSchema.nullish().transform((value) => value ?? undefined),
   model: ModelRefSchema,
   specHash: requiredText,
   /**

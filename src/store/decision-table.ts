@@ -33,6 +33,8 @@ export interface DecisionsTable {
   sample_rate: number | null;
   /** A shadow arm's record (migration 0004), never the alert's decision. */
   shadow: ColumnType<boolean | number, number | undefined, number>;
+  /** When the alert happened, as its sender said (migration 0008); null when not sent. */
+  occurred_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One row of `feedback` (see migrations/0002). */
@@ -124,8 +126,12 @@ export function toRow(record: ValidDecisionRecord): InsertRow {
   // The decision time leads the key so new keys land at the end of the unique index, not on
   // random pages of it: with the table's five indexes, SQLite's CPU per inserted row went from
   // about 20 to about 15 µs (bench/sqlite-decision-inserts.mjs). The hash keeps it a content key.
-  const recordKey = `${record.decidedAt}/${hash('sha256', JSON.stringify(record.shadow ? { ...row, shadow: 1 } : row), 'base64url')}`;
-  return { record_key: recordKey, ...row, shadow: record.shadow ? 1 : 0 };
+  // The event time joins the hash the same way, only when sent.
+  const hashed = record.shadow || record.occurredAt !== undefined
+    ? { ...row, ...(record.shadow ? { shadow: 1 } : {}), ...(record.occurredAt !== undefined ? { occurred_at: record.occurredAt } : {}) }
+    : row;
+  const recordKey = `${record.decidedAt}/${hash('sha256', JSON.stringify(hashed), 'base64url')}`;
+  return { record_key: recordKey, ...row, shadow: record.shadow ? 1 : 0, occurred_at: record.occurredAt ?? null };
 }
 
 /** Turns a stored row back into the record that was written (absent optionals read as undefined, as parsed). */
@@ -136,6 +142,7 @@ export function fromRow(row: SelectRow): DecisionRecord {
     ruleId: row.rule_id,
     segment: row.segment ?? undefined,
     entityId: row.entity_id ?? undefined,
+    occurredAt: row.occurred_at ?? undefined,
     model: { name: row.model_name, version: row.model_version },
     specHash: row.spec_hash,
     features: featuresFromText(row.features),

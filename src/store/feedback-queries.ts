@@ -119,7 +119,7 @@ function fromFeedbackRow(row: FeedbackRow): StoredFeedback {
 
 /** What the store knew at `t` about some entities: their prior decisions and the feedback received on those alerts. */
 export interface PriorActivity {
-  decisions: { entityId: string; alertId: string; decidedAt: string }[];
+  decisions: { entityId: string; alertId: string; decidedAt: string; occurredAt?: string }[];
   feedback: { alertId: string; disposition: string; decidedAt: string; seq: number }[];
 }
 
@@ -130,8 +130,10 @@ export async function priorActivity(db: Kysely<StoreDatabase>, entityIds: readon
   for (let start = 0; start < unique.length; start += KEYS_PER_LOOKUP) {
     const chunk = unique.slice(start, start + KEYS_PER_LOOKUP);
     // Shadow-arm records are not decisions the entity received; counting them would inflate its history.
-    const decisions = await db.selectFrom('decisions').select(['entity_id', 'alert_id', 'decided_at']).where('entity_id', 'in', chunk).where('decided_at', '<', t).where(sql<boolean>`NOT shadow`).execute();
-    for (const d of decisions) out.decisions.push({ entityId: d.entity_id!, alertId: d.alert_id, decidedAt: d.decided_at });
+    const decisions = await db.selectFrom('decisions').select(['entity_id', 'alert_id', 'decided_at', 'occurred_at']).where('entity_id', 'in', chunk).where('decided_at', '<', t).where(sql<boolean>`NOT shadow`).execute();
+    for (const d of decisions) {
+      out.decisions.push({ entityId: d.entity_id!, alertId: d.alert_id, decidedAt: d.decided_at, ...(d.occurred_at === null ? {} : { occurredAt: d.occurred_at }) });
+    }
     const feedback = await db
       .selectFrom('feedback')
       .select(['feedback.alert_id', 'feedback.disposition', 'feedback.decided_at', 'feedback.seq'])

@@ -16,7 +16,7 @@ const COLUMNS: readonly (readonly [keyof Row & string, string])[] = [
   ['record_key', 'text'], ['alert_id', 'text'], ['decided_at', 'text'], ['rule_id', 'text'], ['segment', 'text'], ['entity_id', 'text'],
   ['model_name', 'text'], ['model_version', 'text'], ['spec_hash', 'text'], ['features', 'text'], ['score', 'float8'], ['band', 'text'],
   ['decision', 'text'], ['reason', 'text'], ['sample', 'bool'], ['degraded', 'bool'], ['policy_version', 'text'], ['experiment_id', 'text'],
-  ['experiment_arm', 'text'], ['request_id', 'text'], ['sample_rate', 'float8'], ['shadow', 'bool'],
+  ['experiment_arm', 'text'], ['request_id', 'text'], ['sample_rate', 'float8'], ['shadow', 'bool'], ['occurred_at', 'text'],
 ];
 
 const INSERT_SQL =

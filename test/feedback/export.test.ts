@@ -48,7 +48,7 @@ const backends: [string, () => Promise<DecisionStore>][] = [
   }],
 ];
 
-const alert = (id: string, entityId: string) => ({ id, ruleId: 'tm_structuring', entityId, segment: 'retail', attributes: { amount_usd: 9100, account_age_days: 40 } });
+const alert = (id: string, entityId: string, occurredAt?: string) => ({ id, ruleId: 'tm_structuring', entityId, segment: 'retail', occurredAt, attributes: { amount_usd: 9100, account_age_days: 40 } });
 const feedback = (alertId: string, disposition: Disposition, decidedAt: string) => ({ alertId, disposition, analystId: 'an-1', decidedAt });
 // Analysts decide days after scoring: day(n) is n days from now.
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
@@ -69,12 +69,13 @@ describe.each(backends)('export on %s', (_name, open) => {
     };
     const post = async (items: object[]) => expect((await app.request('http://localhost/v1/feedback', { method: 'POST', body: JSON.stringify({ items }) })).status).toBe(201);
     try {
-      await score([alert('A1', 'E1'), alert('A2', 'E1'), alert('B1', 'E2')]);
+      // E1's alerts say when they happened (weeks apart, scored within a second: a backfill); the others do not.
+      await score([alert('A1', 'E1', '2025-01-01T00:00:00Z'), alert('A2', 'E1', '2025-01-05T00:00:00+02:00'), alert('B1', 'E2')]);
       await post([feedback('A1', 'false_positive', day(1)), feedback('B1', 'sar_filed', day(1))]);
-      await score([alert('A3', 'E1'), alert('B2', 'E2'), alert('C1', 'E3')]);
+      await score([alert('A3', 'E1', '2025-01-20T00:00:00Z'), alert('B2', 'E2'), alert('C1', 'E3')]);
       // A correction of A1 (now a true positive), decided later than the first label.
       await post([feedback('A1', 'true_positive', day(10)), feedback('A3', 'false_positive', day(2)), feedback('C1', 'true_positive', day(2))]);
-      await score([alert('A4', 'E1')]);
+      await score([alert('A4', 'E1', '2025-02-19T00:00:00Z')]);
       await post([feedback('A4', 'false_positive', day(4)), feedback('B2', 'inconclusive', day(4))]);
 
       const out = join(tmp(), 'export.csv');
@@ -109,6 +110,15 @@ describe.each(backends)('export on %s', (_name, open) => {
       const a4 = (await store.getDecision('A4'))!;
       const at = (c: string) => a4.features[spec.features.findIndex((f) => f.source === c)];
       expect([at('entity_prior_alerts'), at('entity_prior_true_positives'), at('entity_prior_false_positives')]).toEqual([3, 1, 1]);
+      // Recency in event time: A3 happened 30 days before A4, whatever the scoring clock said.
+      expect(at('entity_days_since_last_alert')).toBe(30);
+      expect(a4.occurredAt).toBe('2025-02-19T00:00:00.000Z');
+      expect((await store.getDecision('A2'))!.occurredAt).toBe('2025-01-04T22:00:00.000Z');
+      // B2 sent no event time: its recency is measured between decision times (well under a day here).
+      const b2 = (await store.getDecision('B2'))!;
+      const b2Days = b2.features[spec.features.findIndex((f) => f.source === 'entity_days_since_last_alert')];
+      expect(b2Days).toBeGreaterThan(0);
+      expect(b2Days).toBeLessThan(1 / 24);
     } finally {
       await writer.close();
       await registry.close();

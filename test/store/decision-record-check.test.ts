@@ -25,6 +25,7 @@ const features = fc.oneof(fc.array(fc.oneof(fc.double(), fc.float().map(Math.fro
 const ref = (a: string, b: string) => fc.oneof(fc.record({ [a]: fc.oneof(text, junk), [b]: fc.oneof(text, junk) }, { requiredKeys: [] }), junk);
 const fields = {
   alertId: fc.oneof(text, junk), decidedAt: instant, ruleId: fc.oneof(text, junk), segment: fc.oneof(text, junk), entityId: fc.oneof(text, junk),
+  occurredAt: fc.oneof(instant, fc.constantFrom('+010000-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '2025-03-01T12:00:00.000+00:00')),
   model: ref('name', 'version'), specHash: fc.oneof(text, junk), features, score: fc.oneof(unit, junk), band: fc.oneof(text, junk),
   decision: fc.oneof(text, junk), reason: fc.oneof(text, junk), sample: fc.oneof(fc.boolean(), junk), degraded: fc.oneof(fc.boolean(), junk),
   policyVersion: fc.oneof(text, junk), experiment: ref('id', 'arm'), requestId: fc.oneof(text, junk), sampleRate: fc.oneof(unit, junk),

@@ -28,6 +28,7 @@ export function makeFullRecord(): DecisionRecordInput {
   return makeRecord(7, {
     segment: 'retail',
     entityId: 'customer-42',
+    occurredAt: '2025-02-28T23:59:00.000Z',
     features: [Number.NaN, Math.fround(0.1), -0, 5e-324, 3.4028234663852886e38, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -12.5, Number.NaN],
     score: 0.0312,
     band: 'review',

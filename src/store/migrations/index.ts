@@ -8,6 +8,7 @@ import { createExperiments } from './0004-create-experiments.ts';
 import { createDecisionQuarantine } from './0005-create-decision-quarantine.ts';
 import { entityIndexOnDemand } from './0006-entity-index-on-demand.ts';
 import { partialExperimentIndex } from './0007-partial-experiment-index.ts';
+import { decisionOccurredAt } from './0008-decision-occurred-at.ts';
 
 /** The SQL dialects a store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -22,6 +23,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0005-create-decision-quarantine': createDecisionQuarantine(dialect),
     '0006-entity-index-on-demand': entityIndexOnDemand(dialect),
     '0007-partial-experiment-index': partialExperimentIndex(dialect),
+    '0008-decision-occurred-at': decisionOccurredAt(dialect),
   };
 }
 
