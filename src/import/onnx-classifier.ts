@@ -1,8 +1,9 @@
-/** @module ONNX TreeEnsembleClassifier files (skl2onnx, onnxmltools) → TreeEnsemble, with ZipMap removed and unservable graphs refused. */
+/** @module ONNX TreeEnsembleClassifier files (skl2onnx, onnxmltools) → TreeEnsemble, with no-ops and ZipMap removed and unservable graphs refused. */
 import { onnxToTreeEnsemble } from '../onnx/onnx-to-tree-ensemble.ts';
 import { decodeModel, encodeModel, NodeAttributes, onnx, toNumber } from '../onnx/onnx-proto.ts';
 import type { OnnxTypes } from '../onnx/onnx-proto.ts';
 import { ImportError, type ImportedModel } from './imported-model.ts';
+import { followProbabilityPath, nodeName } from './onnx-probability-path.ts';
 
 const ML = 'ai.onnx.ml';
 
@@ -18,17 +19,17 @@ export interface OnnxImportOptions {
 export interface ExposedClassifier {
   bytes: Uint8Array;
   classLabels: (number | string)[];
-  /** What was taken out (e.g. "ZipMap 'ZipMap' on 'probability_tensor'"). */
+  /** No-ops taken off the path (e.g. "ZipMap 'ZipMap' (ai.onnx.ml.ZipMap) on 'probability_tensor'"). */
   removed: string[];
+  /** Nodes off the path from the input to the probabilities, dropped unexamined (e.g. the label's Cast). */
+  ignored: string[];
 }
-
-const nodeName = (n: OnnxTypes.INodeProto) => `'${n.name || '(unnamed)'}' (${n.domain ? `${n.domain}.` : ''}${n.opType})`;
 
 /**
  * Rewrite a graph so ONNX Runtime in Node can return its probabilities: keep only the
- * TreeEnsembleClassifier, drop a ZipMap on its probabilities (a sequence of maps, which
- * onnxruntime-node cannot return) and a Cast of its label, and make the probability tensor a
- * graph output. Refuses multi-class models and any other node, saying what and why.
+ * TreeEnsembleClassifier, reading the graph input directly, and make its probability tensor a
+ * graph output. The path from the input to the probabilities may hold only no-ops
+ * (`followProbabilityPath`); multi-class models are refused, saying what and why.
  */
 export function exposeProbabilities(bytes: Uint8Array, file: string): ExposedClassifier {
   let proto: OnnxTypes.ModelProto;
@@ -54,39 +55,25 @@ export function exposeProbabilities(bytes: Uint8Array, file: string): ExposedCla
   if (classLabels.length !== 2) {
     throw new ImportError(file, where, `multi-class model (${classLabels.length} classes: ${classLabels.join(', ')}); winnow scores one probability of a true positive, so it serves binary classifiers only`);
   }
+  const path = followProbabilityPath(graph, node, file);
   const [labelOut, probaOut] = node.output ?? [];
-  const removed: string[] = [];
-  for (const other of nodes) {
-    if (other === node) continue;
-    const input = other.input?.[0];
-    if (other.opType === 'ZipMap' && other.domain === ML && input === probaOut) {
-      removed.push(`ZipMap ${nodeName(other)} on '${probaOut}'`);
-      continue;
-    }
-    if ((other.opType === 'Cast' || other.opType === 'Identity') && (other.domain ?? '') === '' && input === labelOut) {
-      removed.push(`${other.opType} ${nodeName(other)} on the label '${labelOut}'`);
-      continue;
-    }
-    const feedsClassifier = (other.output ?? []).some((o) => node.input?.includes(o));
-    const why = feedsClassifier
-      ? 'it transforms the input before the classifier, and winnow feeds encoded features straight to the trees (fold it into the features, or export the classifier alone)'
-      : 'winnow only removes a ZipMap on the probabilities and a Cast of the label';
-    throw new ImportError(file, `node ${nodeName(other)}`, `unsupported operator: ${why}`);
-  }
   const T = onnx.TensorProto.DataType;
   const labelType = typeof classLabels[0] === 'string' ? T.STRING : T.INT64;
   const n = { dimParam: 'N' };
+  // Skipping no-ops before it, the classifier reads the graph input itself.
+  if (node.input?.[0] !== path.input.name) node.input = [path.input.name ?? '', ...(node.input ?? []).slice(1)];
   graph.node = [node];
+  graph.input = [path.input];
+  graph.initializer = [];
+  graph.valueInfo = [];
   graph.output = [
     { name: labelOut, type: { tensorType: { elemType: labelType, shape: { dim: [n] } } } },
     { name: probaOut, type: { tensorType: { elemType: T.FLOAT, shape: { dim: [n, { dimValue: 2 }] } } } },
   ];
   // A fixed batch size (onnxmltools writes [1, F]) would stop batch scoring; the width stays.
-  for (const input of graph.input ?? []) {
-    const dims = input.type?.tensorType?.shape?.dim;
-    if (dims && dims.length === 2) dims[0] = { dimParam: 'N' };
-  }
-  return { bytes: encodeModel(proto), classLabels, removed };
+  const dims = path.input.type?.tensorType?.shape?.dim;
+  if (dims && dims.length === 2) dims[0] = { dimParam: 'N' };
+  return { bytes: encodeModel(proto), classLabels, removed: path.removed, ignored: path.ignored };
 }
 
 /**
@@ -123,6 +110,7 @@ export function parseOnnxClassifier(bytes: Uint8Array, file: string, options: On
     details: { classLabels: labels.join(','), positiveLabel: labels[positive], numTrees: model.trees.length },
     notes: [
       ...exposed.removed.map((r) => `removed ${r}`),
+      ...exposed.ignored.map((r) => `ignored ${r} (not on the path from the input to the probabilities)`),
       `the score is the probability of class '${labels[positive]}'${positive === 0 ? ' (the first class: margins negated)' : ''}`,
     ],
   };

@@ -42,7 +42,10 @@ export function onnxToTreeEnsemble(bytes: Uint8Array, options: OnnxToTreeEnsembl
   const attrs = new NodeAttributes(node);
   for (const name of attrs.names()) {
     if (SUPPORTED_ATTRIBUTES.has(name)) continue;
-    const why = name.endsWith('_as_tensor') ? ' (tensor-valued attributes are not supported for float inputs)' : '';
+    // ORT 1.30 reads thresholds in the input's type and fails to unpack a DOUBLE tensor for a float input.
+    const tensorType = node.attribute?.find((a) => a.name === name)?.t?.dataType;
+    const ortToo = tensorType === onnx.TensorProto.DataType.DOUBLE ? ': ONNX Runtime 1.30 does not load DOUBLE ones with a float input either' : '';
+    const why = name.endsWith('_as_tensor') ? ` (tensor-valued attributes are not supported for float inputs${ortToo})` : '';
     throw new Error(`unsupported attribute '${name}' on ${where}${why}`);
   }
   const post = attrs.string('post_transform', 'NONE');

@@ -20,9 +20,11 @@ format version, and the drift reference (feature and score histograms of the new
 Accepted:
   xgboost    JSON model (save_model("model.json")) from XGBoost 1.0 to 3.x, objective binary:logistic
   lightgbm   text model (save_model("model.txt")), objective binary, numeric splits
-  onnx       one binary TreeEnsembleClassifier (LOGISTIC), e.g. from skl2onnx or onnxmltools; a ZipMap
-             on its probabilities is removed. Multi-class models, preprocessing nodes (Scaler, …)
-             and other operators are refused.
+  onnx       one binary TreeEnsembleClassifier (LOGISTIC), e.g. from skl2onnx or onnxmltools. On the
+             path from the input to its probabilities, Identity, a Cast to the same type and a final
+             ZipMap are removed and any other node is refused by name; nodes off that path (such as
+             the label's Identity and Cast) are ignored. Multi-class models and preprocessing nodes
+             (Scaler, …) are refused.
 
 Options:
   --from TOOL            xgboost, lightgbm or onnx
