@@ -73,7 +73,12 @@ export function findUnstorableText(value: unknown): UnstorableText | undefined {
 /**
  * JSON text for any value that every store can hold: JSON.stringify already writes U+0000 as
  * `\u0000` and a lone surrogate as `\udXXX`, so the quarantine keeps exactly what could not be written.
+ * A typed array (a record's features as scored) is written as an array, not as an object keyed
+ * "0", "1", …; NaN and ±Infinity as "NaN" and "Infinity" strings, which JSON cannot spell.
  */
 export function storableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+    return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+  });
 }

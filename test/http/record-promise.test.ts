@@ -191,6 +191,10 @@ describe.each([
       expect(q.quarantined).toHaveLength(1);
       expect(q.quarantined[0].reason).toMatch(/poison|refuse_poison/);
       expect(q.quarantined[0].record).toMatchObject({ alertId: 'poison', decision: expect.any(String) });
+      // The features as scored read back as an array (a Float32Array once stored as {"0": …, "1": …}).
+      const features = (q.quarantined[0].record as unknown as { features: unknown }).features;
+      expect(Array.isArray(features)).toBe(true);
+      expect((features as unknown[]).every((v) => typeof v === 'number' || v === 'NaN')).toBe(true);
       expect(writer.healthy()).toBe(true);
       expect(writer.stats()).toMatchObject({ quarantined: 1, failedBatches: 0, pending: 0 });
       // The queue goes on.
