@@ -35,4 +35,6 @@ export interface EngineInputs {
   baseMargin: number;
   valueBins: Int32Array;
   threads: number;
+  /** Monotone direction per feature (-1, 0, +1; see monotone.ts), or null when nothing is constrained. */
+  monotone: Int8Array | null;
 }

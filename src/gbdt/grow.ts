@@ -2,6 +2,7 @@
 import { addLeaf, emptyBinTree, type BinTree } from './bin-tree.ts';
 import type { FeatureBundles } from './bundling.ts';
 import { decodeHistogram, decodeRowCounts, type HistogramBuilder, subtractHistogram } from './histogram.ts';
+import { childBounds } from './monotone.ts';
 import type { TrainParams } from './params.ts';
 import { partitionRows } from './partition.ts';
 import type { GradientScales } from './quantize.ts';
@@ -15,6 +16,9 @@ interface Leaf {
   depth: number;
   sumG: number;
   sumH: number;
+  /** Bounds on the leaf's value (monotone constraints; ±Infinity without). */
+  lower: number;
+  upper: number;
   /** Packed histogram, kept only while the leaf may still be split. */
   hist: Float64Array | null;
   best: Split | null;
@@ -35,12 +39,15 @@ export interface GrowContext {
   decoded: Float64Array;
   /** Scratch for its rows per bin, when histograms count rows (see `packedHistogramSize`); else null. */
   rowCounts: Float64Array | null;
+  /** Monotone direction per feature (see monotone.ts), or null when nothing is constrained. */
+  monotone: Int8Array | null;
 }
 
 /** A grown tree (leaf values not yet set) plus the row segment of each leaf. */
 export interface GrownTree {
   tree: BinTree;
-  leaves: { node: number; begin: number; end: number }[];
+  /** `lower`/`upper` bound the leaf's value (before the learning rate) under monotone constraints. */
+  leaves: { node: number; begin: number; end: number; lower: number; upper: number }[];
 }
 
 type GrowParams = Pick<TrainParams, 'maxLeaves' | 'maxDepth' | 'l2' | 'minChildWeight' | 'minDataInLeaf' | 'minSplitGain'>;
@@ -55,14 +62,15 @@ export function growTree(ctx: GrowContext, numRows: number, features: Int32Array
     decodeHistogram(leaf.hist!, ctx.valueBins, ctx.bundles, scales, ctx.decoded);
     if (ctx.rowCounts) decodeRowCounts(leaf.hist!, ctx.valueBins, ctx.bundles, ctx.rowCounts);
     const stats = { sumG: leaf.sumG, sumH: leaf.sumH, count: leaf.end - leaf.begin };
-    leaf.best = findBestSplit(ctx.decoded, features, ctx.valueBins, stats, p, ctx.rowCounts ?? undefined);
+    const constraints = ctx.monotone ? { direction: ctx.monotone, lower: leaf.lower, upper: leaf.upper } : undefined;
+    leaf.best = findBestSplit(ctx.decoded, features, ctx.valueBins, stats, p, ctx.rowCounts ?? undefined, constraints);
   };
 
   const rootHist = takeHist();
   ctx.histograms.build(0, numRows, rootHist);
   decodeHistogram(rootHist, ctx.valueBins, ctx.bundles, scales, ctx.decoded);
   const totals = histogramTotals(ctx.decoded, ctx.valueBins[0]);
-  const root: Leaf = { node: addLeaf(tree, 0, numRows), begin: 0, end: numRows, depth: 0, ...totals, hist: rootHist, best: null };
+  const root: Leaf = { node: addLeaf(tree, 0, numRows), begin: 0, end: numRows, depth: 0, ...totals, lower: -Infinity, upper: Infinity, hist: rootHist, best: null };
   if (canSplit(0, numRows, 1)) evaluate(root);
   const leaves: Leaf[] = [root];
 
@@ -77,8 +85,9 @@ export function growTree(ctx: GrowContext, numRows: number, features: Int32Array
     const s = parent.best!;
     const mid = partitionRows(ctx.rowIndex, parent.begin, parent.end, ctx.columns[s.feature], s.bin, s.missingLeft, ctx.scratch);
     const depth = parent.depth + 1;
-    const left: Leaf = { node: addLeaf(tree, 0, mid - parent.begin), begin: parent.begin, end: mid, depth, sumG: s.leftG, sumH: s.leftH, hist: null, best: null };
-    const right: Leaf = { node: addLeaf(tree, 0, parent.end - mid), begin: mid, end: parent.end, depth, sumG: parent.sumG - s.leftG, sumH: parent.sumH - s.leftH, hist: null, best: null };
+    const [lb, rb] = childBounds(parent, s.leftG, s.leftH, ctx.monotone ? ctx.monotone[s.feature] : 0, p.l2);
+    const left: Leaf = { node: addLeaf(tree, 0, mid - parent.begin), begin: parent.begin, end: mid, depth, sumG: s.leftG, sumH: s.leftH, ...lb, hist: null, best: null };
+    const right: Leaf = { node: addLeaf(tree, 0, parent.end - mid), begin: mid, end: parent.end, depth, sumG: parent.sumG - s.leftG, sumH: parent.sumH - s.leftH, ...rb, hist: null, best: null };
     tree.feature[parent.node] = s.feature;
     tree.bin[parent.node] = s.bin;
     tree.missingLeft[parent.node] = s.missingLeft;
@@ -111,5 +120,5 @@ export function growTree(ctx: GrowContext, numRows: number, features: Int32Array
   }
 
   for (const leaf of leaves) if (leaf.hist) ctx.histPool.push(leaf.hist);
-  return { tree, leaves: leaves.map(({ node, begin, end }) => ({ node, begin, end })) };
+  return { tree, leaves: leaves.map(({ node, begin, end, lower, upper }) => ({ node, begin, end, lower, upper })) };
 }

@@ -7,6 +7,7 @@ import type { Booster, EngineInputs } from './booster.ts';
 import { type GrowContext, growTree } from './grow.ts';
 import { BINS, FEATURE_STRIDE, type HistogramBuilder, packedHistogramSize, serialHistogramBuilder } from './histogram.ts';
 import { CHUNK_ROWS } from './levelwise/row-state.ts';
+import { clampValue } from './monotone.ts';
 import { computeGradients } from './objective.ts';
 import { parallelHistogramBuilder } from './parallel/parallel-histogram.ts';
 import type { TrainParams } from './params.ts';
@@ -28,7 +29,7 @@ export async function indexedBooster(inp: EngineInputs, p: TrainParams): Promise
   const ctx: GrowContext = {
     columns: transposeBins(bins, n, nf, stride), rowIndex, scratch: new Uint32Array(n), valueBins: inp.valueBins, bundles: inp.bundles,
     histograms, histPool: [], histSize: packedHistogramSize(inp.bundles.numColumns, inp.countRows), decoded: new Float64Array(nf * FEATURE_STRIDE),
-    rowCounts: inp.countRows ? new Float64Array(nf * BINS) : null,
+    rowCounts: inp.countRows ? new Float64Array(nf * BINS) : null, monotone: inp.monotone,
   };
   const { scales } = inp;
   return {
@@ -57,7 +58,7 @@ export async function indexedBooster(inp: EngineInputs, p: TrainParams): Promise
           pg += grad[r];
           ph += hess[r];
         }
-        tree.value[leaf.node] = p.learningRate * leafValue(g + pg, h + ph, p.l2);
+        tree.value[leaf.node] = p.learningRate * clampValue(leafValue(g + pg, h + ph, p.l2), leaf.lower, leaf.upper);
       }
       if (m === n) {
         for (const leaf of leaves) {

@@ -34,6 +34,12 @@ export const trainParamsSchema = z
      * `indexed`: exact best-first growth over per-leaf row lists; `auto` picks levelwise when it can.
      */
     engine: z.enum(['auto', 'levelwise', 'indexed']).default('auto'),
+    /**
+     * Monotone constraints by feature name: `amount_usd:+1,account_age_days:-1` (+1: the score never
+     * decreases as the feature rises; -1: never increases), over present values: where a missing value
+     * goes is learned freely. Resolved against `TrainOptions.features`; see monotone.ts. '' = none.
+     */
+    monotone: z.string().default(''),
   })
   .strict();
 

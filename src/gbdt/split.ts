@@ -1,5 +1,6 @@
 /** @module Split search over one leaf's histogram, with a learned direction for missing values. */
 import { BINS, FEATURE_STRIDE } from './histogram.ts';
+import { clampValue } from './monotone.ts';
 import type { TrainParams } from './params.ts';
 
 /** The best way found to split a leaf: rows with bin <= `bin` go left, missing rows go `missingLeft`. */
@@ -19,6 +20,13 @@ export interface LeafStats {
   count: number;
 }
 
+/** Monotone constraints as split search sees them: a direction per feature and the leaf's value bounds (see monotone.ts). */
+export interface SplitConstraints {
+  direction: Int8Array;
+  lower: number;
+  upper: number;
+}
+
 type SplitParams = Pick<TrainParams, 'l2' | 'minChildWeight' | 'minDataInLeaf' | 'minSplitGain'>;
 
 /** Regularised leaf value -G/(H+λ), before the learning rate. */
@@ -30,11 +38,18 @@ function score(g: number, h: number, l2: number): number {
   return (g * g) / (h + l2);
 }
 
+/** Loss reduction of value `w` on sums g, h: equals `score` at the optimum w = -g/(h+λ), less when w is clamped. */
+function scoreAt(g: number, h: number, w: number, l2: number): number {
+  return -(2 * g * w + (h + l2) * w * w);
+}
+
 /**
  * Best split of one leaf over the given features, or null when no split gains more than
  * `minSplitGain`. Child row counts for `minDataInLeaf` come from `rowCounts` (rows per feature bin,
  * `f * BINS + bin`) when the histogram counted them, as weighted training does. Otherwise they are
  * estimated from hessian shares, as LightGBM does, which is close enough when every row weighs alike.
+ * With `constraints`, child values are clamped to the leaf's bounds in the gain, and a split on a
+ * constrained feature whose children's values break its direction is not a candidate.
  */
 export function findBestSplit(
   hist: Float64Array,
@@ -43,13 +58,14 @@ export function findBestSplit(
   leaf: LeafStats,
   p: SplitParams,
   rowCounts?: Float64Array,
+  constraints?: SplitConstraints,
 ): Split | null {
   const { sumG, sumH, count } = leaf;
   const parentScore = score(sumG, sumH, p.l2);
   const rowsPerHess = count / sumH;
   let best: Split | null = null;
   let bestGain = p.minSplitGain;
-  const check = (f: number, bin: number, gl: number, hl: number, cl: number, missingLeft: boolean) => {
+  const unconstrained = (f: number, bin: number, gl: number, hl: number, cl: number, missingLeft: boolean) => {
     const hr = sumH - hl;
     if (hl < p.minChildWeight || hr < p.minChildWeight) return;
     if (rowCounts) {
@@ -63,6 +79,31 @@ export function findBestSplit(
       best = { feature: f, bin, missingLeft, gain, leftG: gl, leftH: hl };
     }
   };
+  // A closure of its own, so the unconstrained one stays as small (and as fast) as it always was.
+  const c = constraints;
+  const direction = c?.direction;
+  const lower = c ? c.lower : -Infinity;
+  const upper = c ? c.upper : Infinity;
+  const boundedParentScore = scoreAt(sumG, sumH, clampValue(leafValue(sumG, sumH, p.l2), lower, upper), p.l2);
+  const constrained = (f: number, bin: number, gl: number, hl: number, cl: number, missingLeft: boolean) => {
+    const hr = sumH - hl;
+    if (hl < p.minChildWeight || hr < p.minChildWeight) return;
+    if (rowCounts) {
+      if (cl < p.minDataInLeaf || count - cl < p.minDataInLeaf) return;
+    } else if (hl * rowsPerHess < p.minDataInLeaf || hr * rowsPerHess < p.minDataInLeaf) {
+      return;
+    }
+    const wl = clampValue(-gl / (hl + p.l2), lower, upper);
+    const wr = clampValue(-(sumG - gl) / (hr + p.l2), lower, upper);
+    const d = direction![f];
+    if (d > 0 ? wl > wr : d < 0 && wl < wr) return;
+    const gain = 0.5 * (scoreAt(gl, hl, wl, p.l2) + scoreAt(sumG - gl, hr, wr, p.l2) - boundedParentScore);
+    if (gain > bestGain) {
+      bestGain = gain;
+      best = { feature: f, bin, missingLeft, gain, leftG: gl, leftH: hl };
+    }
+  };
+  const check = c ? constrained : unconstrained;
   for (let j = 0; j < features.length; j++) {
     const f = features[j];
     const off = f * FEATURE_STRIDE;

@@ -8,6 +8,7 @@ import { bundleRows, planBundles } from './bundling.ts';
 import { rowStride } from './histogram.ts';
 import { indexedBooster } from './indexed-booster.ts';
 import { LEVELWISE_MAX_DEPTH, levelwiseBooster } from './levelwise/levelwise-booster.ts';
+import { formatMonotone, type MonotoneFeature, resolveMonotone } from './monotone.ts';
 import { initialMargin, logLoss } from './objective.ts';
 import { parseTrainParams, type TrainParams, type TrainParamsInput } from './params.ts';
 import { logLossScales } from './quantize.ts';
@@ -37,6 +38,11 @@ export interface TrainProgress {
 
 export interface TrainOptions {
   valid?: TrainingSet;
+  /**
+   * The features in column order (a feature spec's `features` fits): names resolve the `monotone`
+   * parameter, which is an error without them; kinds refuse constraints on categorical codes.
+   */
+  features?: readonly MonotoneFeature[];
   onProgress?: (p: TrainProgress) => void;
 }
 
@@ -58,6 +64,7 @@ const PARALLEL_MIN_CELLS = 2_000_000;
 export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {}, opts: TrainOptions = {}): Promise<TrainResult> {
   const p = parseTrainParams(paramsInput);
   checkTrainingSet(data, 'training data');
+  const monotone = resolveConstraints(p, data.numFeatures, opts.features);
   if (opts.valid) {
     checkTrainingSet(opts.valid, 'validation data');
     if (opts.valid.numFeatures !== data.numFeatures) {
@@ -81,7 +88,7 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
   const codes = bundleRows(bins, n, stride, bundles, new Uint8Array(new SharedArrayBuffer(n * codeStride)), codeStride);
   const engineInputs = {
     bins, stride, codes, bundles, numRows: n, numFeatures: nf, labels: data.labels, weights, scales,
-    countRows: unevenWeights(data.weights), baseMargin: base, valueBins, threads,
+    countRows: unevenWeights(data.weights), baseMargin: base, valueBins, threads, monotone,
   };
   // With the leaf budget above 2^depth, leaf-wise and depth-wise growth make the same tree, and
   // the level-synchronous engine makes it with streaming passes instead of scattered row lists.
@@ -138,6 +145,19 @@ export async function train(data: TrainingSet, paramsInput: TrainParamsInput = {
     model, params: p, treesKept: kept, stoppedEarly, history, mapper,
     timings: { binningMs: t1 - t0, boostingMs: performance.now() - t1, threads, engine: levelwise ? 'levelwise' : 'indexed' },
   };
+}
+
+/** Resolve `p.monotone` and rewrite it in canonical form (feature order, explicit signs) for the manifest. */
+function resolveConstraints(p: TrainParams, numFeatures: number, features: readonly MonotoneFeature[] | undefined): Int8Array | null {
+  if (p.monotone.trim() === '') {
+    p.monotone = '';
+    return null;
+  }
+  if (!features) throw new Error('training parameter monotone: constraints name features, so train() needs options.features (the feature spec\'s features)');
+  if (features.length !== numFeatures) throw new Error(`options.features lists ${features.length} features, training data has ${numFeatures}`);
+  const monotone = resolveMonotone(p.monotone, features);
+  p.monotone = formatMonotone(monotone, features.map((f) => f.name));
+  return monotone;
 }
 
 function checkTrainingSet(d: TrainingSet, what: string): void {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { featureSpecSchema, specHash } from '../features/spec.ts';
 import { calibrationSchema } from '../calibration/calibration-schema.ts';
+import { resolveMonotone } from '../gbdt/monotone.ts';
 
 /** File names inside a bundle directory. */
 export const BUNDLE_FILES = { manifest: 'manifest.json', onnx: 'model.onnx', card: 'MODEL_CARD.md' } as const;
@@ -161,6 +162,16 @@ export const manifestSchema = manifestObjectSchema.superRefine((m, ctx) => {
   const names = new Set(m.featureSpec.features.map((f) => f.name));
   for (const key of Object.keys(m.reference ?? {})) {
     if (!names.has(key)) ctx.addIssue({ code: 'custom', path: ['reference', key], message: `reference for '${key}', which is not a feature of the spec` });
+  }
+  // Monotone constraints (GBDT `monotone` parameter) must name features of this spec that can be monotone.
+  const monotone = m.parameters.monotone;
+  if (monotone !== undefined) {
+    try {
+      if (typeof monotone !== 'string') throw new Error(`must be a string like 'amount_usd:+1', got ${JSON.stringify(monotone)}`);
+      resolveMonotone(monotone, m.featureSpec.features);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['parameters', 'monotone'], message: (err as Error).message.replace(/^training parameter monotone: /, '') });
+    }
   }
 });
 

@@ -1,4 +1,5 @@
 /** @module Renders MODEL_CARD.md from a manifest, so the human-readable card can never disagree with it. */
+import { describeMonotone } from '../gbdt/monotone.ts';
 import type { EvaluationMetrics, Manifest } from './manifest.ts';
 import { calibrationSection, familySection, lineageLines, monitoringSection } from './model-card-sections.ts';
 
@@ -111,6 +112,14 @@ function modelShape(m: Manifest): string {
     'It has no trees, so no TreeSHAP reason codes.';
 }
 
+/** The model's monotone constraints in words, as a paragraph followed by a blank line; '' when it has none. */
+function monotoneLine(m: Manifest): string {
+  const text = m.parameters.monotone;
+  if (typeof text !== 'string' || text === '') return '';
+  return `\nMonotone constraints: ${describeMonotone(text)}. With every other feature fixed, the score never falls as an ` +
+    '"increasing" feature rises and never rises as a "decreasing" one does; a missing value is not ordered against present ones.\n';
+}
+
 /** Markdown model card for compliance readers: use, data, parameters, metrics, thresholds, caveats and hashes. */
 export function renderModelCard(m: Manifest): string {
   const features = m.featureSpec.features.map((f, i) => [
@@ -149,7 +158,7 @@ ${table(['#', 'Name', 'Kind', 'Source attribute', 'Missing', 'Categories'], feat
 ## Model
 
 ${modelShape(m)}
-
+${monotoneLine(m)}
 ${params.length > 0 ? table(['Parameter', 'Value'], params) : 'No parameters recorded.'}
 
 ## Metrics

@@ -22,13 +22,21 @@ export interface FittedModel {
   summary: string;
 }
 
-/** Fit gradient-boosted trees (the default family); exactly what `train` always did. */
-export async function fitGbdt(trainSet: TrainingSet, validSet: TrainingSet, params: TrainParams, metadata: Record<string, string>, onProgress?: (p: TrainProgress) => void): Promise<FittedModel> {
-  const result = await train(trainSet, params, { valid: validSet, onProgress });
+/**
+ * Fit gradient-boosted trees (the default family); exactly what `train` always did. `features` (the
+ * spec's, in column order) resolve the `monotone` parameter; without constraints they are not needed.
+ */
+export async function fitGbdt(
+  trainSet: TrainingSet, validSet: TrainingSet, params: TrainParams, metadata: Record<string, string>,
+  onProgress?: (p: TrainProgress) => void, features?: FeatureSpec['features'],
+): Promise<FittedModel> {
+  const result = await train(trainSet, params, { valid: validSet, onProgress, features });
+  // Recorded only when set, so manifests of unconstrained models keep the keys they always had.
+  const { monotone, ...rest } = result.params;
   return {
     onnxBytes: treeEnsembleToOnnx(result.model, { metadata }),
     opset: { 'ai.onnx': OPSETS.default, 'ai.onnx.ml': OPSETS.ml },
-    parameters: { ...result.params },
+    parameters: { ...rest, ...(monotone ? { monotone } : {}) },
     training: { treesGrown: result.history.length },
     shape: {
       trees: {

@@ -53,9 +53,16 @@ describe('manifestSchema', () => {
     { name: 'missing ai.onnx.ml opset', edit: (m: any) => delete m.onnx.opset['ai.onnx.ml'], want: /^onnx\.opset\.ai\.onnx\.ml: / },
     { name: 'AUC above 1', edit: (m: any) => (m.metrics.validation.auc = 1.2), want: /^metrics\.validation\.auc: Too big/ },
     { name: 'object parameter', edit: (m: any) => (m.parameters.nested = { a: 1 }), want: /^parameters\.nested: / },
+    { name: 'monotone constraint on an unknown feature', edit: (m: any) => (m.parameters.monotone = 'amont:+1'), want: "parameters.monotone: unknown feature 'amont' (did you mean 'amount'?)" },
+    { name: 'monotone constraint on a categorical feature', edit: (m: any) => (m.parameters.monotone = 'country_risk:+1'), want: /^parameters\.monotone: feature 'country_risk' is categorical/ },
+    { name: 'monotone constraints that are not text', edit: (m: any) => (m.parameters.monotone = 1), want: "parameters.monotone: must be a string like 'amount_usd:+1', got 1" },
     { name: 'format version 2', edit: (m: any) => (m.formatVersion = 2), want: /^formatVersion: Invalid input: expected 1/ },
   ])('rejects a $name', ({ edit, want }) => {
     expect(issueAfter(edit)).toMatch(want);
+  });
+
+  it('accepts monotone constraints on features of its spec', () => {
+    expect(issueAfter((m) => (m.parameters.monotone = 'amount:+1,vpn:-1'))).toBe('valid');
   });
 
   it('reports a broken feature spec by its path without running the hash check on it', () => {

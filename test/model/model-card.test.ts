@@ -39,6 +39,13 @@ describe('renderModelCard', () => {
     expect(card).toContain('300 trees, maximum depth 6, 12000 leaves in total');
   });
 
+  it('lists monotone constraints in words, and says nothing of them for a model without', () => {
+    const constrained = renderModelCard(manifest((d) => (d.parameters.monotone = 'amount:+1,vpn:-1')));
+    expect(constrained).toContain('\n\nMonotone constraints: amount increasing, vpn decreasing. With every other feature fixed, the score never falls');
+    expect(constrained).toContain('| monotone | amount:+1,vpn:-1 |');
+    expect(card).not.toContain('onotone');
+  });
+
   it('tabulates validation and holdout metrics side by side', () => {
     expect(card).toContain('| Metric | Validation | Holdout (time-ordered) |');
     expect(card).toContain('| ROC AUC | 0.9300 | 0.9100 |');

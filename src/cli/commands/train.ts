@@ -33,7 +33,10 @@ Options:
   --valid-fraction F     share of rows before the holdout used for validation (default 0.15)
   --param K=V            training parameter, repeatable: numTrees, learningRate, maxLeaves,
                          maxDepth, minChildWeight, minDataInLeaf, l2, minSplitGain, subsample,
-                         colsample, maxBins, scalePosWeight, earlyStoppingRounds, seed, threads;
+                         colsample, maxBins, scalePosWeight, earlyStoppingRounds, seed, threads,
+                         monotone (e.g. amount_usd:+1,account_age_days:-1: the score never falls as
+                         amount_usd rises and never rises as account_age_days does; numeric and
+                         boolean features only);
                          with --algo mlp|logreg: hidden (mlp, e.g. 64,32), epochs, batchSize,
                          learningRate, l2, patience, seed
   --name NAME            model name (default: parent folder of --out)

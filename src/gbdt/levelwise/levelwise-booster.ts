@@ -8,6 +8,7 @@ import { addLeaf, type BinTree, emptyBinTree } from '../bin-tree.ts';
 import type { Booster, EngineInputs } from '../booster.ts';
 import type { FeatureBundles } from '../bundling.ts';
 import { BINS, decodeHistogram, decodeRowCounts, FEATURE_STRIDE, subtractHistogram } from '../histogram.ts';
+import { childBounds, clampValue } from '../monotone.ts';
 import type { TrainParams } from '../params.ts';
 import { findBestSplit, histogramTotals, leafValue, type Split } from '../split.ts';
 import { type PassRunner, startPassRunner } from './pass-runner.ts';
@@ -23,6 +24,9 @@ interface Leaf {
   count: number;
   sumG: number;
   sumH: number;
+  /** Bounds on the leaf's value (monotone constraints; ±Infinity without). */
+  lower: number;
+  upper: number;
   hist: Float64Array | null;
   best: Split | null;
 }
@@ -54,6 +58,7 @@ export async function levelwiseBooster(inp: EngineInputs, p: TrainParams): Promi
   const decoded = new Float64Array(nf * FEATURE_STRIDE);
   const rowCounts = inp.countRows ? new Float64Array(nf * BINS) : undefined;
   const chunks = Math.ceil(n / CHUNK_ROWS);
+  const { monotone } = inp;
 
   return {
     currentMargins() {
@@ -77,17 +82,18 @@ export async function levelwiseBooster(inp: EngineInputs, p: TrainParams): Promi
       const evaluate = (leaf: Leaf) => {
         decodeHistogram(leaf.hist!, valueBins, inp.bundles, scales, decoded);
         if (rowCounts) decodeRowCounts(leaf.hist!, valueBins, inp.bundles, rowCounts);
-        leaf.best = findBestSplit(decoded, features, valueBins, { sumG: leaf.sumG, sumH: leaf.sumH, count: leaf.count }, p, rowCounts);
+        const constraints = monotone ? { direction: monotone, lower: leaf.lower, upper: leaf.upper } : undefined;
+        leaf.best = findBestSplit(decoded, features, valueBins, { sumG: leaf.sumG, sumH: leaf.sumH, count: leaf.count }, p, rowCounts, constraints);
       };
       decodeHistogram(rootHist, valueBins, inp.bundles, scales, decoded);
-      const root: Leaf = { node: addLeaf(tree, 0, count), depth: 0, count, ...histogramTotals(decoded, valueBins[0]), hist: rootHist, best: null };
+      const root: Leaf = { node: addLeaf(tree, 0, count), depth: 0, count, ...histogramTotals(decoded, valueBins[0]), lower: -Infinity, upper: Infinity, hist: rootHist, best: null };
       if (canSplit(0, count)) evaluate(root);
       const leaves: Leaf[] = [root];
       let frontier = root.best ? [root] : [];
       if (!root.best) pool.push(rootHist);
 
       while (frontier.length > 0) {
-        const pairs = frontier.map((parent) => planSplit(tree, parent, s.plan, inp.bundles));
+        const pairs = frontier.map((parent) => planSplit(tree, parent, s.plan, inp.bundles, monotone, p.l2));
         for (const lane of runner.lanes) for (const pair of pairs) lane.counts[pair.left.node] = lane.counts[pair.right.node] = 0;
         runner.run(PassKind.route);
         let slots = 0;
@@ -140,7 +146,7 @@ export async function levelwiseBooster(inp: EngineInputs, p: TrainParams): Promi
           g += s.chunkSums[(c * maxNodes + leaf.node) * 2];
           h += s.chunkSums[(c * maxNodes + leaf.node) * 2 + 1];
         }
-        tree.value[leaf.node] = p.learningRate * leafValue(g, h, p.l2);
+        tree.value[leaf.node] = p.learningRate * clampValue(leafValue(g, h, p.l2), leaf.lower, leaf.upper);
         s.leafValue[leaf.node] = tree.value[leaf.node];
       }
       return tree;
@@ -158,11 +164,12 @@ interface PlannedSplit {
 }
 
 /** Add the two children of `parent` to the tree and write the split into the shared plan. */
-function planSplit(tree: BinTree, parent: Leaf, plan: Int32Array, bundles: FeatureBundles): PlannedSplit {
+function planSplit(tree: BinTree, parent: Leaf, plan: Int32Array, bundles: FeatureBundles, monotone: Int8Array | null, l2: number): PlannedSplit {
   const s = parent.best!;
   const depth = parent.depth + 1;
-  const left: Leaf = { node: addLeaf(tree, 0, 0), depth, count: 0, sumG: s.leftG, sumH: s.leftH, hist: null, best: null };
-  const right: Leaf = { node: addLeaf(tree, 0, 0), depth, count: 0, sumG: parent.sumG - s.leftG, sumH: parent.sumH - s.leftH, hist: null, best: null };
+  const [lb, rb] = childBounds(parent, s.leftG, s.leftH, monotone ? monotone[s.feature] : 0, l2);
+  const left: Leaf = { node: addLeaf(tree, 0, 0), depth, count: 0, sumG: s.leftG, sumH: s.leftH, ...lb, hist: null, best: null };
+  const right: Leaf = { node: addLeaf(tree, 0, 0), depth, count: 0, sumG: parent.sumG - s.leftG, sumH: parent.sumH - s.leftH, ...rb, hist: null, best: null };
   tree.feature[parent.node] = s.feature;
   tree.bin[parent.node] = s.bin;
   tree.missingLeft[parent.node] = s.missingLeft;
