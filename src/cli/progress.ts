@@ -8,12 +8,19 @@ export interface ProgressReporter {
 /** Progress on `stream` (stderr by default) that never writes to stdout, which carries results. */
 export function progressReporter(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
   const tty = Boolean(stream.isTTY);
-  const started = performance.now();
+  let started = performance.now();
   let lastLogged = -1;
   let lastDraw = 0;
+  let lastDone = 0;
   return {
     update(done, total, detail = '') {
       const now = performance.now();
+      // Counting from the start again is a new phase (train's refit after early stopping): time it afresh.
+      if (done < lastDone) {
+        started = now;
+        lastLogged = -1;
+      }
+      lastDone = done;
       const elapsed = (now - started) / 1000;
       const eta = done > 0 ? (elapsed * (total - done)) / done : 0;
       const line = `${label} ${done}/${total} ${detail} ${elapsed.toFixed(1)}s elapsed, ~${eta.toFixed(0)}s left`;

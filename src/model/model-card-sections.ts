@@ -15,10 +15,40 @@ export function lineageLines(t: Manifest['training']): string[] {
   if (typeof t.labelColumn === 'string') {
     lines.push(`- Label: column \`${t.labelColumn}\`: 1 = the alert was true risk as decided by an analyst (for \`winnow export\` data: the dispositions \`--positive\` counts, by default true_positive and sar_filed), 0 = a false positive; rows with an empty label (not yet decided) are left out`);
   }
+  const refit = t.recipe === 'refit' ? (t.refit as RefitRecord | undefined) : undefined;
   if (typeof t.validRows === 'number' && typeof t.holdoutRows === 'number') {
-    lines.push(`- Split by time: ${t.rows} training, ${t.validRows} validation (early stopping, recommended thresholds${t.validationSource ? `, from \`${String(t.validationSource)}\`` : ''}), ${t.holdoutRows} holdout rows (newest, never used for fitting)`);
+    const holdoutUse = refit ? 'newest; fitted only by the served model, never by a model measured on them' : 'newest, never used for fitting';
+    lines.push(`- Split by time: ${t.rows} training, ${t.validRows} validation (early stopping, recommended thresholds${t.validationSource ? `, from \`${String(t.validationSource)}\`` : ''}), ${t.holdoutRows} holdout rows (${holdoutUse})`);
+  }
+  if (refit) {
+    lines.push(`- **Served model: refit on all ${refit.rows} labelled rows**, the newest included, with ${refit.trees} trees (the count early stopping chose on validation). It saw every row on this card, so no figure here is measured on the served model itself.`);
+    lines.push(`- Where the figures come from: validation, from the split model (fitted on the ${t.rows} training rows); holdout, from a backtest of the refit recipe (refit on the ${refit.backtestRows} rows before the holdout, same tree count, same thresholds), which never saw the holdout.`);
+  } else if (t.recipe === 'split') {
+    lines.push('- Served model: the split model, fitted on the training rows only (`--recipe split`).');
   }
   return lines;
+}
+
+/** The part of a manifest's `training` that a refit records (see pipeline/refit-model.ts). */
+interface RefitRecord {
+  rows: number;
+  trees: number;
+  backtestRows: number;
+  splitModelHoldout?: { auc: number; prAuc: number; atRecommended?: { recall95: { recall: number; fpReduction: number }; recall99: { recall: number; fpReduction: number } } };
+}
+
+/**
+ * The holdout note of a refit bundle: how the recipe kept its thresholds on later data, against
+ * the split model, and why `evaluate --holdout` does not apply.
+ */
+export function refitHoldoutNote(t: Manifest['training']): string {
+  const r = t.refit as RefitRecord | undefined;
+  const split = r?.splitModelHoldout;
+  const at = split?.atRecommended;
+  const check = at
+    ? ` Threshold check on the holdout (time-ordered): the split model, with the same thresholds, reached recall ${pct(at.recall95.recall)} at the 95% threshold and ${pct(at.recall99.recall)} at the 99% one (ROC AUC ${num(split!.auc)}); the table above gives the refit recipe's.`
+    : '';
+  return ` Under the refit recipe, the holdout figures are the backtest's.${check} \`winnow evaluate --holdout\` does not apply to the served model, which learned from the holdout; measure it on later alerts (\`--since\`).`;
 }
 
 /** Holdout performance per rule family, or an empty string when it was not recorded. */

@@ -1,7 +1,7 @@
 /** @module Renders MODEL_CARD.md from a manifest, so the human-readable card can never disagree with it. */
 import { describeMonotone } from '../gbdt/monotone.ts';
 import type { EvaluationMetrics, Manifest } from './manifest.ts';
-import { calibrationSection, familySection, lineageLines, monitoringSection } from './model-card-sections.ts';
+import { calibrationSection, refitHoldoutNote, familySection, lineageLines, monitoringSection } from './model-card-sections.ts';
 
 const num = (x: number | undefined, digits = 4): string => (x === undefined ? '—' : x.toFixed(digits));
 const pct = (x: number | undefined): string => (x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -95,6 +95,7 @@ function importedSummary(m: Manifest): string {
 function reproduceNote(m: Manifest): string {
   const t = m.training;
   if (!t.split || typeof t.labelColumn !== 'string') return '';
+  if (t.recipe === 'refit') return refitHoldoutNote(t);
   const data = typeof t.dataPath === 'string' ? t.dataPath : t.source;
   const weight = typeof t.weightColumn === 'string' ? ` --weight ${t.weightColumn}` : '';
   return ` To recompute them from the training file: \`winnow evaluate --model models/${m.name}/${m.version} --data ${data} --label ${t.labelColumn}${weight} --holdout\`.`;

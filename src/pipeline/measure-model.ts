@@ -7,7 +7,7 @@
 import { applyCalibration, calibrationCheck, type CalibrationMethod, fitCalibration } from '../calibration/index.ts';
 import { referenceDistributions } from '../drift/reference.ts';
 import type { TrainingSet } from '../gbdt/train.ts';
-import type { Manifest } from '../model/index.ts';
+import type { EvaluationMetrics, Manifest } from '../model/index.ts';
 import { evaluationMetrics, recommendThresholds } from '../model/evaluation.ts';
 import type { OnnxScorer } from '../runtime/onnx-scorer.ts';
 
@@ -19,15 +19,21 @@ export interface ModelMeasurement {
   validRaw: Float32Array;
   /** Calibrated holdout scores, when there is a holdout (per-family metrics read them). */
   holdoutScores?: Float32Array;
+  /**
+   * With a separate holdout scorer (the refit recipe's backtest): the split model's own holdout
+   * metrics at the same thresholds, so the card can show what refitting changed.
+   */
+  splitHoldout?: EvaluationMetrics;
   /** The manifest sections this measurement fills. */
   manifest: Pick<Manifest, 'metrics' | 'thresholds' | 'reference' | 'scoreReference' | 'calibration'>;
 }
 
 /**
- * Scores `valid` and `holdout` with `scorer` (loaded without calibration), fits `calibrate` on
- * validation, and measures everything on calibrated scores, as they will be served. The drift
- * reference is the holdout (newest rows, scored out of sample, as serving will see them), else
- * validation.
+ * Scores `valid` with `scorer` (loaded without calibration), fits `calibrate` and chooses the
+ * thresholds on validation, and measures everything on calibrated scores, as they will be served.
+ * The holdout is scored by `holdoutScorer` (default `scorer`): under the refit recipe, the backtest
+ * model, so the holdout figures describe the recipe that is served. The drift reference is the
+ * holdout (newest rows, scored out of sample, as serving will see them), else validation.
  */
 export async function measureModel(
   scorer: OnnxScorer,
@@ -36,6 +42,7 @@ export async function measureModel(
   holdout: LabelledSet,
   calibrate: CalibrationMethod,
   log: (line: string) => void,
+  holdoutScorer: OnnxScorer = scorer,
 ): Promise<ModelMeasurement> {
   const validRaw = await scorer.score(valid.x, valid.numRows);
   const calibration = fitCalibration(calibrate, valid.labels, validRaw, valid.weights);
@@ -43,7 +50,10 @@ export async function measureModel(
   const validScores = applyCalibration(calibration, validRaw);
   const validation = evaluationMetrics(valid.labels, validScores, undefined, valid.weights);
   const thresholds = recommendThresholds(validation);
-  const holdoutRaw = holdout.numRows > 0 ? await scorer.score(holdout.x, holdout.numRows) : undefined;
+  const holdoutRaw = holdout.numRows > 0 ? await holdoutScorer.score(holdout.x, holdout.numRows) : undefined;
+  const splitHoldout = holdout.numRows > 0 && holdoutScorer !== scorer
+    ? evaluationMetrics(holdout.labels, applyCalibration(calibration, await scorer.score(holdout.x, holdout.numRows)), thresholds, holdout.weights)
+    : undefined;
   const holdoutScores = holdoutRaw && applyCalibration(calibration, holdoutRaw);
   const holdoutMetrics = holdoutScores && evaluationMetrics(holdout.labels, holdoutScores, thresholds, holdout.weights);
   const check = calibration && holdoutRaw && holdoutScores ? calibrationCheck(holdout.labels, holdoutRaw, holdoutScores, thresholds, holdout.weights) : undefined;
@@ -52,6 +62,7 @@ export async function measureModel(
   return {
     validRaw,
     holdoutScores,
+    splitHoldout,
     manifest: {
       metrics: { validation, holdout: holdoutMetrics },
       thresholds,

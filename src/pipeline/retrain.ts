@@ -83,7 +83,9 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   // Both models on the candidate's holdout rows: newest labelled alerts, never trained on.
   const split = trained.manifest.training.split as { holdout: number; valid: number };
   const holdoutTable = truth ?? table;
-  const rowsFor = async ({ manifest, onnxBytes }: Awaited<ReturnType<typeof readBundle>>) => {
+  // The candidate's side is scored by the model that never saw these rows: under the refit recipe,
+  // its backtest (the served candidate was refit on them too).
+  const rowsFor = async ({ manifest, onnxBytes }: Pick<Awaited<ReturnType<typeof readBundle>>, 'manifest' | 'onnxBytes'>) => {
     const enc = encodeLabelled(holdoutTable, manifest.featureSpec, LABEL, TIME);
     const rows = timeOrderedSplit(labelledRows(enc.labels), enc.times, split).holdout;
     const scorer = await OnnxScorer.load(onnxBytes, { calibration: manifest.calibration });
@@ -94,7 +96,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
     }
   };
   const a = await rowsFor(activeBundle);
-  const c = await rowsFor(await readBundle(candidateDir));
+  const c = await rowsFor({ manifest: (await readBundle(candidateDir)).manifest, onnxBytes: trained.holdoutModel });
   const weights = gather(Float32Array.from(holdoutTable.columns[holdoutTable.names.indexOf(WEIGHT)], Number), c.rows);
   const comparison = compareModels(c.labels, { ref: o.active, scores: a.scores, threshold: a.threshold }, { ref: `${name}/${version}`, scores: c.scores, threshold: c.threshold }, weights);
   const gate = promotionGate(comparison, { maxRecallLoss: o.maxRecallLoss });
@@ -108,6 +110,13 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   await writeFile(join(o.out, 'report.md'), report);
   await writeFile(join(o.out, 'report.json'), JSON.stringify({ comparison, gate, registered: registered ?? null }, null, 2) + '\n');
   return { candidate: { name, version, dir: candidateDir }, comparison, gate, registered, report };
+}
+
+/** What the candidate learned from, and which of its models the holdout columns above describe. */
+function trainingLine(t: Record<string, unknown>): string {
+  const refit = t.recipe === 'refit' ? (t.refit as { rows: number; trees: number; backtestRows: number } | undefined) : undefined;
+  if (!refit) return `- Rows used: ${JSON.stringify(t.rows ?? t)} (the candidate is the model fitted on them).`;
+  return `- Rows used: the candidate is refit on all ${refit.rows} labelled rows with ${refit.trees} trees; its column above is the same recipe fitted on the ${refit.backtestRows} rows before the holdout, which it never saw.`;
 }
 
 function isEmpty(table: Table, column: string): boolean {
@@ -146,7 +155,7 @@ function renderReport(c: Comparison, gate: GateVerdict, o: { data: string; regis
     `- Candidate FP reduction at the active model's recall (${pct(c.active.recall)}): ${pct(c.candidateFpReductionAtActiveRecall)}.`,
     `- Score distribution shift (PSI, candidate vs active on the same alerts): ${c.scoreShiftPsi.toFixed(3)}${c.scoreShiftPsi > 0.25 ? ' (major: review the policy thresholds)' : ''}.`,
     `- Candidate calibration: ${o.calibration}.`,
-    `- Rows used: ${JSON.stringify(o.training.rows ?? o.training)}.`,
+    trainingLine(o.training),
     '',
     `**Gate: ${gate.pass ? 'PASS' : 'REFUSED'}**: ${gate.reason}.`,
     gate.pass ? `Registered as ${o.registered}; activate with \`winnow promote ${c.candidate.model.replace('/', ' ')}\`.` : 'The candidate was not registered.',

@@ -62,6 +62,11 @@ export async function scoreLabelled(o: ScoreLabelledOptions): Promise<ScoredLabe
   if (o.holdout) {
     const split = manifest.training.split as { holdout: number; valid: number } | undefined;
     if (!split) throw new Error(`${o.model}: the manifest does not record its train/holdout split, so --holdout cannot redo it`);
+    if (manifest.training.recipe === 'refit') {
+      throw new Error(`${o.model} was refit on every labelled row, the holdout included (recipe refit), so scoring it on the holdout would measure rows it learned from. `
+        + 'Its card\'s holdout figures come from the same recipe fitted on the rows before the holdout. Measure it on later alerts instead '
+        + '(--since, or another file), or train with --recipe split to keep a model that never saw the holdout.');
+    }
     rows = timeOrderedSplit(labelled, data.times, split).holdout;
   }
   if (since !== undefined || until !== undefined) {

@@ -6,7 +6,7 @@ import { parseTrainParams, type TrainParamsInput } from '../gbdt/params.ts';
 import { type Algo, parseNetworkParams } from '../nn/params.ts';
 import type { EpochProgress } from '../nn/train-network.ts';
 import { fitGbdt, fitNetwork } from './fit-model.ts';
-import { type Manifest, writeBundle } from '../model/index.ts';
+import { type EvaluationMetrics, type Manifest, writeBundle } from '../model/index.ts';
 import { weightedTotals } from '../model/evaluation.ts';
 import { LABEL_OUTPUT, PROBABILITY_OUTPUT } from '../onnx/tree-ensemble-to-onnx.ts';
 import { OnnxScorer } from '../runtime/onnx-scorer.ts';
@@ -16,6 +16,7 @@ import { type EncodedTable, encodeLabelled, labelledRows, resolveSpec, sourceNam
 import { type SplitFractions, timeOrderedSplit } from './split.ts';
 import type { CalibrationMethod } from '../calibration/index.ts';
 import { measureModel } from './measure-model.ts';
+import { type RefitResult, refitGbdt, type TrainRecipe } from './refit-model.ts';
 import { sha256File } from './file-hash.ts';
 import { metricsByRuleFamily } from '../model/family-metrics.ts';
 
@@ -41,6 +42,12 @@ export interface TrainBundleOptions {
   /** Calibration fitted on the validation set and applied after ONNX Runtime (default 'none'; see README "Calibration"). */
   calibrate?: CalibrationMethod;
   fractions?: Partial<SplitFractions>;
+  /**
+   * `refit` (the default for gbdt): the served model is refit on every labelled row with the tree
+   * count early stopping chose, and a backtest of that recipe gives the holdout figures. `split`:
+   * serve the model fitted on the training split (what winnow did before, and what networks do).
+   */
+  recipe?: TrainRecipe;
   name?: string;
   version?: string;
   overwrite?: boolean;
@@ -53,6 +60,11 @@ export interface TrainBundleOptions {
 export interface TrainBundleResult {
   dir: string;
   manifest: Manifest;
+  /**
+   * ONNX bytes of the model that scored the holdout and never saw it: the refit recipe's backtest,
+   * or the served model itself under `split`. A comparison on the holdout (retrain) scores with it.
+   */
+  holdoutModel: Uint8Array;
 }
 
 /** Train a model on a labelled alert table and write it as a bundle under `out`. */
@@ -66,6 +78,8 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
   const family = algo === 'gbdt'
     ? { algo, params: parseTrainParams(o.params) } as const
     : { algo, params: parseNetworkParams(algo, o.params) } as const;
+  const recipe = o.recipe ?? (algo === 'gbdt' ? 'refit' : 'split');
+  if (recipe === 'refit' && algo !== 'gbdt') throw new Error(`--recipe refit is for gbdt; a ${algo} network serves the model fitted on the training split (--recipe split)`);
   const table = await readTable(o.data);
   columnIndex(table, o.label, 'label');
   if (o.timeColumn) columnIndex(table, o.timeColumn, 'time');
@@ -104,14 +118,21 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
 
   const metadata = { name, version, spec_hash: specHash(spec) };
   const fitted = family.algo === 'gbdt'
-    ? await fitGbdt(trainSet, validSet, family.params, metadata, o.onProgress)
+    ? await fitGbdt(trainSet, validSet, family.params, metadata, o.onProgress, spec.features)
     : await fitNetwork(family.algo, spec, trainSet, validSet, family.params, metadata, o.onEpoch);
   log(fitted.summary);
-  const onnxBytes = fitted.onnxBytes;
-  // Metrics come from ONNX Runtime on the exported bytes: the numbers describe what will be served.
-  const scorer = await OnnxScorer.load(onnxBytes);
+  const refit = recipe === 'refit' && family.algo === 'gbdt'
+    ? await refitGbdt({ train: trainSet, valid: validSet, holdout: holdoutSet }, family.params, fitted.shape.trees!.count, metadata, log, o.onProgress, spec.features)
+    : undefined;
+  if (refit) log(refit.final.summary);
+  const served = refit?.final ?? fitted;
+  const holdoutModel = refit?.backtest?.onnxBytes ?? fitted.onnxBytes;
+  // Metrics come from ONNX Runtime on the exported bytes: the numbers describe what will be served
+  // (under refit: the recipe that is served, one step back on the holdout).
+  const scorer = await OnnxScorer.load(fitted.onnxBytes);
+  const holdoutScorer = holdoutModel === fitted.onnxBytes ? scorer : await OnnxScorer.load(holdoutModel);
   try {
-    const measured = await measureModel(scorer, spec.features.map((f) => f.name), validSet, holdoutSet, o.calibrate ?? 'none', log);
+    const measured = await measureModel(scorer, spec.features.map((f) => f.name), validSet, holdoutSet, o.calibrate ?? 'none', log, holdoutScorer);
     const { holdoutScores } = measured;
     const ruleCol = table.names.indexOf('rule_id');
     const byFamily = holdoutScores && ruleCol >= 0
@@ -129,7 +150,7 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
       return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
     };
     const manifest = await writeBundle(dir, {
-      onnxBytes,
+      onnxBytes: served.onnxBytes,
       manifest: {
         name, version, createdAt: new Date().toISOString(), featureSpec: spec,
         onnx: { inputName: 'features', outputNames: { probabilities: PROBABILITY_OUTPUT, label: LABEL_OUTPUT }, opset: fitted.opset },
@@ -145,15 +166,26 @@ export async function trainBundle(o: TrainBundleOptions): Promise<TrainBundleRes
           validRows: validSet.numRows, holdoutRows: holdoutSet.numRows, ...fitted.training,
           // Kept so `winnow evaluate --holdout` can redo exactly this split.
           split: fractions,
+          recipe,
+          ...(refit ? { refit: refitSummary(refit, measured.splitHoldout) } : {}),
         },
         parameters: fitted.parameters,
         ...measured.manifest,
         ...(byFamily ? { holdoutByRuleFamily: byFamily } : {}),
-        ...fitted.shape,
+        ...served.shape,
       },
     }, { overwrite: o.overwrite });
-    return { dir, manifest };
+    return { dir, manifest, holdoutModel };
   } finally {
     await scorer.release();
+    if (holdoutScorer !== scorer) await holdoutScorer.release();
   }
+}
+
+/** The manifest's record of a refit: what the served model learned from, and the split model's holdout figures beside the backtest's. */
+function refitSummary(r: RefitResult, splitHoldout: EvaluationMetrics | undefined): Record<string, unknown> {
+  return {
+    rows: r.rows, trees: r.trees, backtestRows: r.backtestRows,
+    ...(splitHoldout ? { splitModelHoldout: { auc: splitHoldout.auc, prAuc: splitHoldout.prAuc, atRecommended: splitHoldout.atRecommended } } : {}),
+  };
 }

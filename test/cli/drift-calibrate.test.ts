@@ -29,7 +29,7 @@ describe('winnow drift and --calibrate at the command line', () => {
 
   it('trains with --calibrate platt and evaluate prints the before/after check', () => {
     expect(runCli(['generate', '--rows', '4000', '--seed', '5', '--out', 'a.csv'], dir).code).toBe(0);
-    const train = runCli(['train', '--data', 'a.csv', '--label', 'is_true_positive', '--time-column', 'occurred_at', '--exclude', 'alert_id,entity_id',
+    const train = runCli(['train', '--data', 'a.csv', '--label', 'is_true_positive', '--time-column', 'occurred_at', '--exclude', 'alert_id,entity_id', '--recipe', 'split',
       '--param', 'numTrees=30', '--param', 'threads=1', '--calibrate', 'platt', '--out', 'models/p/1'], dir);
     expect(train.stderr).toContain('calibration: platt, fitted on 600 validation rows');
     expect(train.stdout).toMatch(/calibration on the holdout \(platt, 800 alerts\): Brier [0-9.]+ → [0-9.]+, ECE/);

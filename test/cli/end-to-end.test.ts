@@ -28,10 +28,27 @@ describe('winnow generate → train → evaluate → score', () => {
     expect(card).toContain(manifest.metrics.holdout!.auc.toFixed(4));
   });
 
-  it('evaluate --holdout reproduces the holdout metrics in the manifest exactly', async () => {
-    const res = runCli(['evaluate', '--model', 'models/demo/1', '--data', 'alerts.csv', '--label', 'is_true_positive', '--holdout', '--json'], dir);
-    expect(res.code, res.stderr).toBe(0);
+  it('refits the served model on every row by default, and says where each figure comes from', async () => {
     const { manifest } = await readBundle(join(dir, 'models/demo/1'));
+    expect(manifest.training.recipe).toBe('refit');
+    expect(manifest.training.refit).toMatchObject({ rows: 12000, backtestRows: 9600 });
+    expect(manifest.trees!.count).toBe((manifest.training.refit as { trees: number }).trees);
+    const card = readFileSync(join(dir, 'models/demo/1/MODEL_CARD.md'), 'utf8');
+    expect(card).toContain('Served model: refit on all 12000 labelled rows');
+    expect(card).toMatch(/the split model, with the same thresholds, reached recall \d+\.\d% at the 95% threshold/);
+    // The served model learned from the holdout: scoring it there would flatter it, so evaluate refuses and says what to do.
+    const res = runCli(['evaluate', '--model', 'models/demo/1', '--data', 'alerts.csv', '--label', 'is_true_positive', '--holdout'], dir);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/was refit on every labelled row, the holdout included .*--since.*--recipe split/s);
+  });
+
+  it('evaluate --holdout reproduces the holdout metrics of a --recipe split bundle exactly', async () => {
+    const train = runCli([...TRAIN.slice(0, -1), 'models/demo/split', '--recipe', 'split'], dir);
+    expect(train.code, train.stderr).toBe(0);
+    const res = runCli(['evaluate', '--model', 'models/demo/split', '--data', 'alerts.csv', '--label', 'is_true_positive', '--holdout', '--json'], dir);
+    expect(res.code, res.stderr).toBe(0);
+    const { manifest } = await readBundle(join(dir, 'models/demo/split'));
+    expect(manifest.training.recipe).toBe('split');
     expect(JSON.parse(res.stdout).metrics).toEqual(manifest.metrics.holdout);
   });
 

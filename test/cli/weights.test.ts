@@ -7,7 +7,9 @@ import { readBundle } from '../../src/model/index.ts';
 import { runCli } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'winnow-weights-'));
-const TRAIN = ['train', '--data', 'weighted.csv', '--label', 'is_true_positive', '--time-column', 'occurred_at', '--exclude', 'alert_id,entity_id', '--param', 'numTrees=40', '--param', 'minDataInLeaf=10'];
+const TRAIN = ['train', '--data', 'weighted.csv', '--label', 'is_true_positive', '--time-column', 'occurred_at', '--exclude', 'alert_id,entity_id', '--param', 'numTrees=40', '--param', 'minDataInLeaf=10',
+  // The split recipe, so evaluate --holdout can score the served model on rows it never saw.
+  '--recipe', 'split'];
 const EVALUATE = ['evaluate', '--model', 'models/w/1', '--data', 'weighted.csv', '--label', 'is_true_positive'];
 
 /** Rewrite `from` as `to` with a `sample_weight` column: every 13th row weighs 50, as a 2% below-the-line sample would. */

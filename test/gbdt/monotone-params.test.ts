@@ -38,7 +38,7 @@ describe('resolveMonotone', () => {
   });
 
   it('round-trips through its canonical form, whatever the order, spelling and spacing', () => {
-    const free = FEATURES.filter((f) => f.kind !== 'categorical').map((f) => f.name);
+    const free: string[] = FEATURES.filter((f) => f.kind !== 'categorical').map((f) => f.name);
     const arb = fc.record({
       directions: fc.array(fc.constantFrom(-1, 0, 1), { minLength: free.length, maxLength: free.length }),
       order: fc.shuffledSubarray(free.map((_, i) => i), { minLength: free.length, maxLength: free.length }),

@@ -67,7 +67,7 @@ export const retrainCommand: Command = {
         calibrate,
         positive: v.positive === undefined ? undefined : list(v, 'positive'),
         log: (line) => process.stderr.write(`${line}\n`),
-        onProgress: (p) => progress.update(p.tree, p.numTrees, `trees, validation log-loss ${p.validLoss?.toFixed(5)}`),
+        onProgress: (p) => progress.update(p.tree, p.numTrees, p.validLoss === undefined ? 'trees' : `trees, validation log-loss ${p.validLoss.toFixed(5)}`),
       });
       console.log(res.report);
       return res.gate.pass ? 0 : 1;

@@ -31,6 +31,11 @@ Options:
   --valid FILE           separate validation file (then the data gives train + holdout only)
   --holdout F            share of newest rows held out (default 0.2)
   --valid-fraction F     share of rows before the holdout used for validation (default 0.15)
+  --recipe R             refit (default for gbdt) or split. refit: after early stopping picks the tree
+                         count on the split, the served model is refit on every labelled row, the
+                         newest included; the holdout figures then come from a backtest of that
+                         recipe on the rows before the holdout. split: serve the model fitted on the
+                         training split (winnow before 0.x; always so for mlp and logreg)
   --param K=V            training parameter, repeatable: numTrees, learningRate, maxLeaves,
                          maxDepth, minChildWeight, minDataInLeaf, l2, minSplitGain, subsample,
                          colsample, maxBins, scalePosWeight, earlyStoppingRounds, seed, threads,
@@ -60,17 +65,19 @@ export const trainCommand: Command = {
       exclude: { type: 'string', multiple: true }, spec: { type: 'string' }, valid: { type: 'string' },
       holdout: { type: 'string' }, 'valid-fraction': { type: 'string' }, param: { type: 'string', multiple: true },
       name: { type: 'string' }, version: { type: 'string' }, overwrite: { type: 'boolean' }, calibrate: { type: 'string' }, algo: { type: 'string' },
+      recipe: { type: 'string' },
     });
     const algo = oneOf(v, 'algo', ALGOS) ?? 'gbdt';
     const calibrate = oneOf(v, 'calibrate', CALIBRATION_METHODS) ?? 'none';
+    const recipe = oneOf(v, 'recipe', ['refit', 'split'] as const);
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const progress = progressReporter(algo === 'gbdt' ? 'boosting' : 'training');
     const { dir, manifest } = await trainBundle({
       data: required(v, 'data'), label: required(v, 'label'), out: required(v, 'out'),
       timeColumn: v['time-column'], weightColumn: v.weight, exclude: list(v, 'exclude'), spec: v.spec, valid: v.valid,
       fractions: { holdout: fraction(v, 'holdout', 0.2), valid: fraction(v, 'valid-fraction', 0.15) },
-      algo, params: paramsFromPairs(v.param ?? []), name: v.name, version: v.version, overwrite: v.overwrite, log, calibrate,
-      onProgress: (p) => progress.update(p.tree, p.numTrees, `trees, validation log-loss ${p.validLoss?.toFixed(5)} (best at ${p.bestTree})`),
+      algo, params: paramsFromPairs(v.param ?? []), name: v.name, version: v.version, overwrite: v.overwrite, log, calibrate, recipe,
+      onProgress: (p) => progress.update(p.tree, p.numTrees, p.validLoss === undefined ? 'trees' : `trees, validation log-loss ${p.validLoss.toFixed(5)} (best at ${p.bestTree})`),
       onEpoch: (p) => progress.update(p.epoch, p.epochs, `epochs, validation log-loss ${p.validLoss.toFixed(5)} (best at ${p.bestEpoch})`),
     });
     progress.done(`wrote ${dir}`);
