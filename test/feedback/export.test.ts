@@ -126,6 +126,47 @@ describe.each(backends)('export on %s', (_name, open) => {
     }
   }, 30_000);
 
+  it('gives the same training rows for two replays of one file at different speeds (recency in event time)', async () => {
+    // 300 alerts of 40 entities spread over three months, replayed in batches of 25 with feedback
+    // after each batch, as `winnow replay --feedback` does; the second replay pauses between batches.
+    const file = [...generateAlerts({ rows: 300, seed: 4 })].map((r, i) => ({ ...r, entity_id: `E-${i % 40}` }));
+    const exportOf = async (pauseMs: number): Promise<string[][]> => {
+      const store = await open();
+      const registry = await ModelRegistry.open(models, 'history/1');
+      const writer = new BatchingWriter({ store, logger: { info() {}, error() {} } });
+      const app = createApp({
+        registry, policyFor: defaultPolicy, feedback: store, history: storeHistory(store),
+        record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)),
+      });
+      try {
+        for (let start = 0; start < file.length; start += 25) {
+          const rows = file.slice(start, start + 25);
+          const alerts = rows.map((r) => ({ id: r.alert_id, ruleId: r.rule_id, entityId: r.entity_id, segment: r.segment, occurredAt: r.occurred_at, attributes: { amount_usd: r.amount_usd } }));
+          const res = await app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts }) });
+          expect(res.status).toBe(200);
+          await writer.flush();
+          const items = rows.map((r) => feedback(r.alert_id, r.is_true_positive === 1 ? 'true_positive' : 'false_positive', new Date().toISOString()));
+          expect((await app.request('http://localhost/v1/feedback', { method: 'POST', body: JSON.stringify({ items }) })).status).toBe(201);
+          await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        }
+        const out = join(tmp(), 'export.csv');
+        await exportTrainingData({ store, models, out });
+        const table = await readTable(out);
+        // Every column but the two that record when this run scored and labelled.
+        const kept = table.names.map((n, j) => [n, j] as const).filter(([n]) => n !== 'scored_at' && n !== 'label_decided_at');
+        return Array.from({ length: table.rowCount }, (_, i) => kept.map(([, j]) => String(table.columns[j][i])));
+      } finally {
+        await writer.close();
+        await registry.close();
+        await store.close();
+      }
+    };
+    const fast = await exportOf(0);
+    const slow = await exportOf(15);
+    expect(fast).toHaveLength(300);
+    expect(slow).toEqual(fast);
+  }, 60_000);
+
   it('weights below-the-line samples by 1/sample rate and refuses a model it cannot find', async () => {
     const store = await open();
     const features = new Array((await readBundle(DEFAULT_BUNDLE)).manifest.featureSpec.features.length).fill(0);
