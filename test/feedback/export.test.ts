@@ -53,15 +53,21 @@ const feedback = (alertId: string, disposition: Disposition, decidedAt: string) 
 // Analysts decide days after scoring: day(n) is n days from now.
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
 
+/** The app serving the history-reading model over `store`, recording through a batching writer. */
+async function serveHistoryModel(store: DecisionStore) {
+  const registry = await ModelRegistry.open(models, 'history/1');
+  const writer = new BatchingWriter({ store, logger: { info() {}, error() {} } });
+  const app = createApp({
+    registry, policyFor: defaultPolicy, feedback: store, history: storeHistory(store),
+    record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)),
+  });
+  return { registry, writer, app };
+}
+
 describe.each(backends)('export on %s', (_name, open) => {
   it('writes entity history equal to what serving computed for the same alert, and labels as of --as-of', async () => {
     const store = await open();
-    const registry = await ModelRegistry.open(models, 'history/1');
-    const writer = new BatchingWriter({ store, logger: { info() {}, error() {} } });
-    const app = createApp({
-      registry, policyFor: defaultPolicy, feedback: store, history: storeHistory(store),
-      record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)),
-    });
+    const { registry, writer, app } = await serveHistoryModel(store);
     const score = async (alerts: object[]) => {
       const res = await app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts }) });
       expect(res.status).toBe(200);
@@ -132,12 +138,7 @@ describe.each(backends)('export on %s', (_name, open) => {
     const file = [...generateAlerts({ rows: 300, seed: 4 })].map((r, i) => ({ ...r, entity_id: `E-${i % 40}` }));
     const exportOf = async (pauseMs: number): Promise<string[][]> => {
       const store = await open();
-      const registry = await ModelRegistry.open(models, 'history/1');
-      const writer = new BatchingWriter({ store, logger: { info() {}, error() {} } });
-      const app = createApp({
-        registry, policyFor: defaultPolicy, feedback: store, history: storeHistory(store),
-        record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)),
-      });
+      const { registry, writer, app } = await serveHistoryModel(store);
       try {
         for (let start = 0; start < file.length; start += 25) {
           const rows = file.slice(start, start + 25);
