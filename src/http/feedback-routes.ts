@@ -3,6 +3,7 @@
  * A 2xx means every item of the request is committed (the store's transaction returned); any
  * failure answers non-2xx with nothing written, so a client that retries until 2xx loses nothing.
  */
+import { DeadlineError, type InFlightCalls, withDeadline } from './deadline.ts';
 import type { Hono } from 'hono';
 import { z, ZodError } from 'zod';
 import type { DecisionStore } from '../store/decision-store.ts';
@@ -22,6 +23,10 @@ export interface FeedbackRouteOptions {
   store: Pick<DecisionStore, 'writeFeedback' | 'getFeedbackHistory'>;
   apiKeys: readonly ApiKey[];
   maxBodyBytes?: number;
+  /** Answer 503 with Retry-After when the store has not committed within this long (ms). */
+  deadlineMs?: number;
+  /** Where store calls in flight are counted, so readiness can see one that hangs. */
+  inFlight?: InFlightCalls;
   /** Called with what was committed, for metrics and logs. */
   onCommitted?(created: number, duplicates: number, unmatched: number): void;
 }
@@ -51,7 +56,8 @@ export function addFeedbackRoutes(app: Hono, o: FeedbackRouteOptions): void {
         return c.json(apiError('invalid_feedback', issue.message, path), 400);
       }
       try {
-        const outcomes = await o.store.writeFeedback(items.data);
+        const write = o.store.writeFeedback(items.data);
+        const outcomes = await withDeadline(o.inFlight ? o.inFlight.track(write) : write, o.deadlineMs ?? 5000, 'feedback');
         const created = outcomes.filter((r) => r.status === 'created').length;
         const unmatched = outcomes.filter((r) => !r.matched).length;
         o.onCommitted?.(created, outcomes.length - created, unmatched);
@@ -70,6 +76,11 @@ export function addFeedbackRoutes(app: Hono, o: FeedbackRouteOptions): void {
           return c.json(apiError('idempotency_conflict', err.message, batch ? `items.${err.index}.idempotencyKey` : 'idempotencyKey'), 409);
         }
         // Not committed: say so, so the client retries rather than assuming it landed.
+        c.header('retry-after', '1');
+        if (err instanceof DeadlineError) {
+          // It may still commit: a retry is recognised (idempotencyKey, else content) as a duplicate.
+          return c.json(apiError('store_unavailable', `${err.message}; it may still be recorded: retry with the same items (a repeat is answered as a duplicate)`), 503);
+        }
         return c.json(apiError('store_unavailable', `feedback not recorded, retry: ${(err as Error).message}`), 503);
       }
     },

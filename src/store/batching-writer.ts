@@ -31,6 +31,11 @@ export interface BatchingWriterOptions {
   /** First retry delay after a failed batch; doubles per failure up to `maxRetryDelayMs`. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /**
+   * A write still running after this long (ms) makes `healthy()` false: a locked table or a
+   * stalled disk fails nothing, it just never commits, and readiness must see that too.
+   */
+  stallMs?: number;
 }
 
 /** Counters for /metrics and logs. */
@@ -85,6 +90,9 @@ export class BatchingWriter {
   readonly #maxRetryDelayMs: number;
   #queue: Item[] = [];
   #inFlight = 0;
+  /** When the batch in flight started (performance.now()), while one is. */
+  #writeStartedAt: number | undefined;
+  readonly #stallMs: number;
   #timer: NodeJS.Timeout | undefined;
   #loop: Promise<void> | undefined;
   #lastTicket: Promise<void> = Promise.resolve();
@@ -106,6 +114,7 @@ export class BatchingWriter {
     flushIntervalMs = 20,
     retryDelayMs = 100,
     maxRetryDelayMs = 5_000,
+    stallMs = 5_000,
   }: BatchingWriterOptions) {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
     if (!(flushIntervalMs >= 0)) throw new RangeError(`flushIntervalMs must be 0 or more, got ${flushIntervalMs}`);
@@ -115,6 +124,7 @@ export class BatchingWriter {
     this.#flushIntervalMs = flushIntervalMs;
     this.#retryDelayMs = retryDelayMs;
     this.#maxRetryDelayMs = maxRetryDelayMs;
+    this.#stallMs = stallMs;
   }
 
   /**
@@ -167,9 +177,17 @@ export class BatchingWriter {
     throw error;
   }
 
-  /** False from the first failed batch until a batch succeeds again; drives readiness. */
+  /**
+   * False from the first failed batch until a batch succeeds again, and while a write has run
+   * longer than `stallMs` without committing or failing; drives readiness.
+   */
   healthy(): boolean {
-    return this.#healthy;
+    return this.#healthy && !this.stalled();
+  }
+
+  /** A write has been running longer than `stallMs` (a locked table, a stalled disk). */
+  stalled(): boolean {
+    return this.#writeStartedAt !== undefined && performance.now() - this.#writeStartedAt > this.#stallMs;
   }
 
   /** Records accepted but not yet durable. */
@@ -213,7 +231,9 @@ export class BatchingWriter {
     while (this.#queue.length > 0 && !this.#abandoned) {
       const batch = this.#queue.splice(0, this.#maxBatch);
       this.#inFlight = batch.length;
+      this.#writeStartedAt = performance.now();
       const ok = await this.#writeWithRetry(batch);
+      this.#writeStartedAt = undefined;
       this.#inFlight = 0;
       if (!ok) return;
       for (const { ticket } of batch) {

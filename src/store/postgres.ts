@@ -10,6 +10,13 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** How long to wait for a connection before a query (and readiness) fails (ms). */
   connectionTimeoutMs?: number;
+  /**
+   * How long a statement may wait for a lock before it fails (ms): a table locked by someone else
+   * then fails the write (retried, and readiness turns 503) instead of hanging it.
+   */
+  lockTimeoutMs?: number;
+  /** How long any statement may run (ms); generous, as export pages and index builds are long. */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -23,12 +30,17 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
 
 /** A Kysely instance over a connection pool to `url`; the decision store and the activation log each keep their own. */
 export function openPostgresDb(url: string, options: PostgresStoreOptions = {}): Kysely<StoreDatabase> {
-  const { maxConnections = 4, connectionTimeoutMs = 5_000 } = options;
+  const { maxConnections = 4, connectionTimeoutMs = 5_000, lockTimeoutMs = 5_000, statementTimeoutMs = 120_000 } = options;
   const pool = new pg.Pool({
     connectionString: url,
     max: maxConnections,
     // Without a timeout a dead server makes every query, and /readyz, hang instead of failing.
     connectionTimeoutMillis: connectionTimeoutMs,
+    // Session settings sent at connect: the server cancels what waits or runs too long.
+    lock_timeout: lockTimeoutMs,
+    statement_timeout: statementTimeoutMs,
+    // A transaction left open by a stuck client would hold its locks for everyone else.
+    idle_in_transaction_session_timeout: 60_000,
   });
   // An idle client losing its connection emits 'error' on the pool; unhandled, that kills the
   // process. The next query fails and is retried by its caller, so this only needs swallowing.
