@@ -1,7 +1,7 @@
 /** @module The zod schema of an experiment definition: arms (model × policy or thresholds, weight, shadow), unit, window, guardrail. */
 import { z } from 'zod';
 import { policySchema } from '../policy/policy-schema.ts';
-import { InstantSchema } from '../store/decision-record.ts';
+import { boundedInstant, SCHEDULE_TIME } from '../store/bounded-instant.ts';
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit');
 const probability = (what: string) =>
@@ -41,8 +41,9 @@ export const experimentSchema = z.strictObject({
   unit: z.enum(['alert', 'entity']).default('alert'),
   /** The first arm is the control: live, and where traffic of a stopped arm goes back to. */
   arms: z.array(armSchema).min(2, 'must have at least two arms (a control and one to compare)').max(10, 'must have at most 10 arms'),
-  startAt: InstantSchema.optional(),
-  stopAt: InstantSchema.optional(),
+  // 1970 to now + 5 years: a schedule further out is a typo (see bounded-instant.ts).
+  startAt: boundedInstant(SCHEDULE_TIME).optional(),
+  stopAt: boundedInstant(SCHEDULE_TIME).optional(),
   guardrail: z.strictObject({
     /** An arm whose estimated share of true positives missed (1 − recall) is confidently above this is stopped. */
     maxMissedRate: z.number().gt(0, 'must be greater than 0').lt(1, 'must be less than 1'),

@@ -15,6 +15,7 @@ import { unstorableReason } from '../store/storable-text.ts';
 import { addFeedbackRoutes } from './feedback-routes.ts';
 import { ClientAbortedError, jsonBodyLimit, readJsonBody } from './json-body.ts';
 import { addModelRoutes } from './model-routes.ts';
+import { type FallbackSource, modelReadiness, watchModelStatus } from './model-status.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { DriftMonitor } from '../drift/drift-monitor.ts';
 import { addDriftRoutes } from './drift-routes.ts';
@@ -69,6 +70,8 @@ export interface AppOptions {
   reasonCodes?: number;
   /** Access log: one line per request (method, route, status, ms, request id). */
   log?: (line: { requestId: string; method: string; path: string; status: number; ms: number }) => void;
+  /** Set while an older verified model serves because the activation log's latest bundle cannot (/readyz stays 200, shows it; /metrics too). */
+  modelFallback?: FallbackSource;
 }
 
 /** Build the HTTP app over a registry and a policy. */
@@ -77,6 +80,7 @@ export function createApp(o: AppOptions): Hono {
   const envelope = scoreRequestSchema(limits);
   const metrics = o.metrics ?? new ServiceMetrics();
   const drift = o.drift ?? new DriftMonitor();
+  watchModelStatus(metrics.registry, o.registry, o.modelFallback);
   const app = new Hono();
   app.use(requestId());
   app.use(metrics.middleware());
@@ -160,7 +164,7 @@ export function createApp(o: AppOptions): Hono {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) => {
     const storeOk = o.storeHealthy?.() ?? true;
-    const body = { status: storeOk ? 'ready' : 'degraded', model: { name: o.registry.active.name, version: o.registry.active.version }, store: storeOk ? 'ok' : 'failing' };
+    const body = { status: storeOk ? 'ready' : 'degraded', model: modelReadiness(o.registry, o.modelFallback), store: storeOk ? 'ok' : 'failing' };
     return c.json(body, storeOk ? 200 : 503);
   });
   app.notFound((c) => c.json(apiError('not_found', `no route ${c.req.method} ${c.req.path}`), 404));

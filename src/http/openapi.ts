@@ -132,7 +132,7 @@ export function openApiDocument(limits: AlertLimits) {
       },
       ...experimentPaths(json, error),
       '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'alive' } } } },
-      '/readyz': { get: { summary: 'Readiness: a model is loaded and the decision store writes', responses: { 200: { description: 'ready' }, 503: { description: 'the decision store is failing' } } } },
+      '/readyz': { get: { summary: 'Readiness: a model is loaded and the decision store writes', responses: { 200: { description: "ready; model.degraded is true while an older verified model serves because the activation log's latest bundle cannot be served" }, 503: { description: 'the decision store is failing' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format' } } } },
     },
   };

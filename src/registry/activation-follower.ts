@@ -5,6 +5,7 @@
  */
 import type { ActivationEntry, ActivationLog, ModelRef } from '../store/activation-log.ts';
 import { ActivationConflictError, describeEntry, refName } from '../store/activation-log.ts';
+import { type ActivationFallback, openNewestServable } from './activation-fallback.ts';
 import { ModelRegistry } from './model-registry.ts';
 
 /** The pino methods the follower uses. */
@@ -35,12 +36,15 @@ export interface Following {
 
 /**
  * Open the registry on the model the log names (an explicit `pinned` wins), record an 'initial'
- * entry when the log is empty, and start polling. Throws when the named bundle cannot be served:
- * a replica that starts on a model the fleet is not using would answer differently from the others.
+ * entry when the log is empty, and start polling. When the named bundle cannot be served, start
+ * on the newest entry (else the default) that can, and say so (activation-fallback.ts): a replica
+ * that answers with an older model is better than a fleet that cannot restart. Throws only for a
+ * pinned bundle that cannot be served, or when no bundle can.
  */
 export async function followActivations(o: FollowOptions): Promise<Following> {
   const current = await o.log.current();
   let registry: ModelRegistry;
+  let fallback: ActivationFallback | undefined;
   if (o.pinned) {
     registry = await ModelRegistry.open(o.modelsDir, o.pinned);
     if (current && !isActive(registry, current.model)) {
@@ -48,20 +52,13 @@ export async function followActivations(o: FollowOptions): Promise<Following> {
         `--model ${o.pinned} overrides the activation log, which names ${describeEntry(current)}; this replica follows the next promote or rollback`);
     }
   } else if (current) {
-    try {
-      registry = await ModelRegistry.open(o.modelsDir, refName(current.model));
-    } catch (err) {
-      throw new Error(
-        `the activation log names ${describeEntry(current)} (#${current.seq}), but this replica cannot serve it: ${(err as Error).message}. ` +
-          `Fix the bundle in ${o.modelsDir}, roll back ('winnow rollback'), or pin a model with --model`,
-        { cause: err },
-      );
-    }
+    ({ registry, fallback } = await openNewestServable(o));
   } else {
     registry = await ModelRegistry.open(o.modelsDir);
   }
 
-  let appliedSeq = current?.seq;
+  // In a fallback the latest entry is not applied: every poll retries it until it can be served.
+  let appliedSeq = fallback ? undefined : current?.seq;
   if (!current) {
     const model = { name: registry.active.name, version: registry.active.version };
     try {
@@ -78,7 +75,7 @@ export async function followActivations(o: FollowOptions): Promise<Following> {
       if (o.pinned) appliedSeq = err.latest?.seq;
     }
   }
-  const follower = new ActivationFollower(registry, o.log, { intervalMs: o.intervalMs, logger: o.logger, appliedSeq });
+  const follower = new ActivationFollower(registry, o.log, { intervalMs: o.intervalMs, logger: o.logger, appliedSeq, fallback });
   follower.start();
   return { registry, follower };
 }
@@ -94,16 +91,29 @@ export class ActivationFollower {
   #failedSeq: number | undefined;
   #attempts = 0;
   #logUnreachable = false;
+  #fallback: ActivationFallback | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
 
-  constructor(registry: ModelRegistry, log: Pick<ActivationLog, 'current'>, o: { intervalMs: number; logger: FollowerLogger; appliedSeq?: number }) {
+  constructor(
+    registry: ModelRegistry,
+    log: Pick<ActivationLog, 'current'>,
+    o: { intervalMs: number; logger: FollowerLogger; appliedSeq?: number; fallback?: ActivationFallback },
+  ) {
     this.#registry = registry;
     this.#log = log;
     this.#intervalMs = o.intervalMs;
     this.#logger = o.logger;
     this.#appliedSeq = o.appliedSeq;
+    this.#fallback = o.fallback;
+    // Startup already reported the first failure: the next report is attempt 2.
+    if (o.fallback) [this.#failedSeq, this.#attempts] = [o.fallback.wantedSeq, 1];
+  }
+
+  /** Set while this replica serves something other than the log's latest entry because that bundle cannot be served. */
+  get fallback(): ActivationFallback | undefined {
+    return this.#fallback;
   }
 
   /** Begin polling every `intervalMs`; a poll never overlaps the previous one. */
@@ -135,6 +145,7 @@ export class ActivationFollower {
     if (!latest || latest.seq === this.#appliedSeq) return;
     if (isActive(this.#registry, latest.model)) {
       this.#appliedSeq = latest.seq;
+      this.#recovered(latest);
       return;
     }
     const from = this.#activeName();
@@ -148,10 +159,20 @@ export class ActivationFollower {
         this.#logger.error({ err: (err as Error).message, seq: latest.seq, attempt: this.#attempts },
           `cannot activate ${refName(latest.model)} (#${latest.seq} in the activation log); still serving ${from}, retrying every ${this.#intervalMs} ms`);
       }
+      if (this.#fallback?.wantedSeq !== latest.seq) {
+        const active = this.#registry.active;
+        this.#fallback = {
+          wanted: latest.model, wantedSeq: latest.seq, serving: { name: active.name, version: active.version },
+          // The entry it serves from stays the last one applied; a pinned start has none.
+          servingSeq: this.#fallback ? this.#fallback.servingSeq : this.#appliedSeq ?? null,
+          reason: (err as Error).message, since: this.#fallback?.since ?? new Date().toISOString(),
+        };
+      }
       return;
     }
     this.#appliedSeq = latest.seq;
     this.#failedSeq = undefined;
+    this.#recovered(latest);
     this.#logger.info({ from, to: refName(latest.model), seq: latest.seq, action: latest.action, actor: latest.actor }, 'followed the activation log');
   }
 
@@ -164,6 +185,12 @@ export class ActivationFollower {
     }, this.#intervalMs);
     // Polling alone must not keep a process alive (the server does that).
     this.#timer.unref();
+  }
+
+  #recovered(latest: ActivationEntry): void {
+    if (!this.#fallback) return;
+    this.#logger.info({ model: refName(latest.model), seq: latest.seq, wasServing: refName(this.#fallback.serving) }, 'serving the activation log\'s latest entry again: fallback over');
+    this.#fallback = undefined;
   }
 
   #activeName(): string {

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { type Alert, type AlertLimits, alertSchema } from './alert-schema.ts';
+import { EVENT_TIME, instantBoundsProblem } from '../store/bounded-instant.ts';
 import { isStorableText, unstorableKeyReason } from '../store/storable-text.ts';
 
 /** The alert as zod would parse it, or zod's first issue. */
@@ -30,7 +31,7 @@ function fastPath(item: unknown, limits: AlertLimits): Alert | undefined {
   if (!isKeyText(id, 1, max) || !isRecordedText(ruleId, 1, max)) return undefined;
   if (entityId !== undefined && !isKeyText(entityId, 0, max)) return undefined;
   if (segment !== undefined && !isRecordedText(segment, 0, max)) return undefined;
-  if (occurredAt !== undefined && !isoInstant.safeParse(occurredAt).success) return undefined;
+  if (occurredAt !== undefined && (!isoInstant.safeParse(occurredAt).success || instantBoundsProblem(occurredAt as string, EVENT_TIME) !== undefined)) return undefined;
   let attrs: Alert['attributes'] = {};
   if (attributes !== undefined) {
     if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) return undefined;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { AttributeValue } from '../features/index.ts';
 import { MAX_REASON_CODES } from '../explain/reason-codes.ts';
+import { boundedInstantText, EVENT_TIME } from '../store/bounded-instant.ts';
 import { KeyTextSchema, StorableTextSchema } from '../store/decision-record.ts';
 
 export interface AlertLimits {
@@ -34,7 +35,8 @@ function buildAlertSchema(limits: AlertLimits) {
   return z.object({
     id: key.min(1),
     ruleId: recorded.min(1),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    // An event time: 1970 to now + 1 day, kept as sent (bounded-instant.ts says why it is bounded).
+    occurredAt: boundedInstantText(EVENT_TIME).optional(),
     entityId: key.optional(),
     segment: recorded.optional(),
     attributes: z

@@ -1,5 +1,6 @@
 /** @module The decision record: what was scored and decided for one alert, the single schema every store speaks. */
 import { z } from 'zod';
+import { boundedInstant, COMPARABLE } from './bounded-instant.ts';
 import { fastDecisionRecord } from './decision-record-check.ts';
 import { unstorableKeyReason, unstorableReason } from './storable-text.ts';
 
@@ -13,10 +14,11 @@ export const FeatureValueSchema = z.custom<number>((value) => typeof value === '
   message: 'expected a number (NaN and ±Infinity allowed)',
 });
 
-/** An ISO 8601 instant, canonicalised to UTC milliseconds (`toISOString()`) so stored text sorts by time. */
-export const InstantSchema = z.iso
-  .datetime({ offset: true })
-  .transform((text) => new Date(text).toISOString());
+/**
+ * An ISO 8601 instant, canonicalised to UTC milliseconds (`toISOString()`) so stored text sorts by
+ * time: hence within the four-digit years (see bounded-instant.ts for the tighter client bounds).
+ */
+export const InstantSchema = boundedInstant(COMPARABLE);
 
 /**
  * Any text a store keeps exactly (no U+0000, no lone surrogate). The alert schema builds its

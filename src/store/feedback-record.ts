@@ -1,7 +1,8 @@
 /** @module Analyst feedback: one disposition of one alert, as clients send it and as the store keeps it. */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { InstantSchema, StorableTextSchema } from './decision-record.ts';
+import { boundedInstant, EVENT_TIME } from './bounded-instant.ts';
+import { StorableTextSchema } from './decision-record.ts';
 
 /**
  * What an analyst concluded. Which of these count as "true risk" for training is configuration
@@ -24,8 +25,8 @@ export const FeedbackInputSchema = z.strictObject({
   alertId: text,
   disposition: z.enum(DISPOSITIONS),
   analystId: text,
-  /** When the analyst decided (any ISO 8601 offset; stored as UTC milliseconds). */
-  decidedAt: InstantSchema,
+  /** When the analyst decided (any ISO 8601 offset; stored as UTC milliseconds): 1970 to now + 1 day. */
+  decidedAt: boundedInstant(EVENT_TIME),
   note: StorableTextSchema.max(FEEDBACK_LIMITS.maxNote).optional(),
   /** Makes a retried request a no-op even if its content was rebuilt; absent, the content itself is the key. */
   idempotencyKey: text.optional(),

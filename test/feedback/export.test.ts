@@ -50,8 +50,9 @@ const backends: [string, () => Promise<DecisionStore>][] = [
 
 const alert = (id: string, entityId: string, occurredAt?: string) => ({ id, ruleId: 'tm_structuring', entityId, segment: 'retail', occurredAt, attributes: { amount_usd: 9100, account_age_days: 40 } });
 const feedback = (alertId: string, disposition: Disposition, decidedAt: string) => ({ alertId, disposition, analystId: 'an-1', decidedAt });
-// Analysts decide days after scoring: day(n) is n days from now.
-const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+// Analysts decide after scoring: day(n) is n minutes from now, standing in for days, since
+// feedback may be decided at most a day ahead (issue 15, item 8).
+const day = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
 
 /** The app serving the history-reading model over `store`, recording through a batching writer. */
 async function serveHistoryModel(store: DecisionStore) {

@@ -28,7 +28,7 @@ Example:
 function instant(v: Record<string, unknown>, name: string): string | undefined {
   if (v[name] === undefined) return undefined;
   const parsed = InstantSchema.safeParse(v[name]);
-  if (!parsed.success) throw new UsageError(`--${name} must be an ISO 8601 instant such as 2026-06-30T00:00:00Z, got '${String(v[name])}'`);
+  if (!parsed.success) throw new UsageError(`--${name} must be an ISO 8601 instant such as 2026-06-30T00:00:00Z, got '${String(v[name])}' (${parsed.error.issues[0].message})`);
   return parsed.data;
 }
 

@@ -51,7 +51,7 @@ export const retrainCommand: Command = {
     });
     const out = required(v, 'out');
     const since = v.since === undefined ? undefined : InstantSchema.safeParse(v.since);
-    if (since && !since.success) throw new UsageError(`--since must be an ISO 8601 instant, got '${v.since}'`);
+    if (since && !since.success) throw new UsageError(`--since must be an ISO 8601 instant, got '${v.since}' (${since.error.issues[0].message})`);
     const maxRecallLoss = Number(v['max-recall-loss'] ?? 0.01);
     if (!(maxRecallLoss >= 0 && maxRecallLoss < 1)) throw new UsageError(`--max-recall-loss must be in [0, 1), got '${v['max-recall-loss']}'`);
     const calibrate = oneOf(v, 'calibrate', CALIBRATION_METHODS);

@@ -169,7 +169,7 @@ export const serveCommand: Command = {
       drift: new DriftMonitor(integer(v, 'drift-window', DEFAULT_DRIFT_WINDOW, 1)),
       metrics, log: (line) => logger.info(line, 'request'), reasonCodes,
       registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store, feedback: store, history: storeHistory(store, positive),
-      activations,
+      activations, modelFallback: () => follower.fallback,
       experiments: { current: () => experiments.current(), routes: { store, positive, prepare: (d) => experiments.prepare(d), onChange: () => experiments.poll() } },
       storeHealthy: () => writer.healthy(), recordTimeoutMs,
       recordBacklogFull: () => writer.pending >= maxPending,
