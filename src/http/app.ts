@@ -20,6 +20,7 @@ import { ServiceMetrics } from './metrics.ts';
 import { DriftMonitor } from '../drift/drift-monitor.ts';
 import { addDriftRoutes } from './drift-routes.ts';
 import { openApiDocument } from './openapi.ts';
+import { originGuard, type OriginGuardOptions } from './origin-guard.ts';
 
 export interface AppOptions {
   registry: ModelRegistry;
@@ -49,6 +50,10 @@ export interface AppOptions {
   scoreTimeoutMs?: number;
   /** API keys; empty means no authentication (serve then binds to loopback only). */
   apiKeys?: readonly ApiKey[];
+  /** Hosts and origins answered besides loopback and the server's own (src/http/origin-guard.ts). */
+  origins?: OriginGuardOptions;
+  /** With API keys, serve /metrics without one; by default it needs the `metrics` or `admin` scope. */
+  publicMetrics?: boolean;
   /** Entity-history features for models that read them (src/serving/store-history.ts). */
   history?: HistorySource;
   /** Where analyst feedback is committed and read (`/v1/feedback`); absent, those routes 404. */
@@ -94,6 +99,7 @@ export function createApp(o: AppOptions): Hono {
   }
 
   const keys = o.apiKeys ?? [];
+  app.use(originGuard({ ...o.origins, keysConfigured: keys.length > 0 }));
   app.post(
     '/v1/score',
     requireScope(keys, 'score'),
@@ -160,7 +166,7 @@ export function createApp(o: AppOptions): Hono {
   if (o.feedback) addFeedbackRoutes(app, { store: o.feedback, apiKeys: keys, maxBodyBytes: o.maxBodyBytes, onCommitted: (created, duplicates, unmatched) => metrics.observeFeedback(created, duplicates, unmatched) });
   const openApi = openApiDocument(limits);
   app.get('/openapi.json', (c) => c.json(openApi));
-  app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/metrics', requireScope(o.publicMetrics ? [] : keys, ['metrics', 'admin']), async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) => {
     const storeOk = o.storeHealthy?.() ?? true;

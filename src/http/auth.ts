@@ -4,7 +4,8 @@ import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { apiError } from './errors.ts';
 
-export const scopeSchema = z.enum(['score', 'feedback', 'admin']);
+/** `metrics` only reads /metrics (a Prometheus scraper's key); `admin` may do that too. */
+export const scopeSchema = z.enum(['score', 'feedback', 'admin', 'metrics']);
 export type Scope = z.infer<typeof scopeSchema>;
 
 /** One configured key: only its hash is ever stored. */

@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { findUnstorableText } from '../store/storable-text.ts';
 import { apiError, type ApiError } from './errors.ts';
+import { refuseNonJson } from './json-content-type.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -21,6 +22,8 @@ export class ClientAbortedError extends Error {
 
 /**
  * Middleware answering 413 `body_too_large` past `maxSize` bytes; `hint` says what the route expects.
+ * First it answers 415 to a request not declared `application/json` (json-content-type.ts): every
+ * state-changing route reads its body through here, after its API-key check.
  *
  * Under Node (`@hono/node-server` puts the request in `c.env.incoming`) it reads the body from
  * Node's stream itself. Going through `c.req` instead builds a web `Request` with a
@@ -32,6 +35,12 @@ export function jsonBodyLimit(maxSize: number, hint = ''): MiddlewareHandler {
   const viaHono = bodyLimit({ maxSize, onError: tooLarge });
   return async function jsonBodyLimit(c, next) {
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const notJson = refuseNonJson(c);
+    if (notJson) {
+      // Discard the body unread, so the connection stays usable for the answer.
+      if (incoming !== undefined && !incoming.readableDidRead) incoming.resume();
+      return notJson;
+    }
     if (incoming === undefined || incoming.readableDidRead) return viaHono(c, next);
     const text = await readCapped(incoming, maxSize);
     if (text === undefined) return tooLarge(c);

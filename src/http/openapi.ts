@@ -16,7 +16,10 @@ export function openApiDocument(limits: AlertLimits) {
   const secured = [{ apiKey: [] }];
   return {
     openapi: '3.1.0',
-    info: { title: 'winnow', version: '0.1.0', description: 'Second-stage scoring for compliance alerts: score, rank and decide under a policy; every decision is recorded.' },
+    info: { title: 'winnow', version: '0.1.0', description: 'Second-stage scoring for compliance alerts: score, rank and decide under a policy; every decision is recorded. '
+      + 'Every POST needs Content-Type: application/json, even with an empty body (415 unsupported_media_type otherwise). '
+      + 'A request whose Origin is not the server\'s own gets 403 origin_not_allowed; without API keys, so does one whose Host is not a loopback or allowed name (host_not_allowed). '
+      + 'This document is public.' },
     components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key (also accepted as X-API-Key); not required when the server runs without keys on loopback' } } },
     paths: {
       '/v1/score': {
@@ -133,7 +136,12 @@ export function openApiDocument(limits: AlertLimits) {
       ...experimentPaths(json, error),
       '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'alive' } } } },
       '/readyz': { get: { summary: 'Readiness: a model is loaded and the decision store writes', responses: { 200: { description: "ready; model.degraded is true while an older verified model serves because the activation log's latest bundle cannot be served" }, 503: { description: 'the decision store is failing' } } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format' } } } },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics (with API keys: the metrics or admin scope, unless the server runs with --public-metrics)', security: secured,
+          responses: { 200: { description: 'text exposition format' }, 401: error('missing or unknown API key'), 403: error('the key lacks the metrics or admin scope') },
+        },
+      },
     },
   };
 }

@@ -70,11 +70,11 @@ describe.each(backends)('export on %s', (_name, open) => {
     const store = await open();
     const { registry, writer, app } = await serveHistoryModel(store);
     const score = async (alerts: object[]) => {
-      const res = await app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts }) });
+      const res = await app.request('http://localhost/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alerts }) });
       expect(res.status).toBe(200);
       await writer.flush();
     };
-    const post = async (items: object[]) => expect((await app.request('http://localhost/v1/feedback', { method: 'POST', body: JSON.stringify({ items }) })).status).toBe(201);
+    const post = async (items: object[]) => expect((await app.request('http://localhost/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) })).status).toBe(201);
     try {
       // E1's alerts say when they happened (weeks apart, scored within a second: a backfill); the others do not.
       await score([alert('A1', 'E1', '2025-01-01T00:00:00Z'), alert('A2', 'E1', '2025-01-05T00:00:00+02:00'), alert('B1', 'E2')]);
@@ -144,11 +144,11 @@ describe.each(backends)('export on %s', (_name, open) => {
         for (let start = 0; start < file.length; start += 25) {
           const rows = file.slice(start, start + 25);
           const alerts = rows.map((r) => ({ id: r.alert_id, ruleId: r.rule_id, entityId: r.entity_id, segment: r.segment, occurredAt: r.occurred_at, attributes: { amount_usd: r.amount_usd } }));
-          const res = await app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts }) });
+          const res = await app.request('http://localhost/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alerts }) });
           expect(res.status).toBe(200);
           await writer.flush();
           const items = rows.map((r) => feedback(r.alert_id, r.is_true_positive === 1 ? 'true_positive' : 'false_positive', new Date().toISOString()));
-          expect((await app.request('http://localhost/v1/feedback', { method: 'POST', body: JSON.stringify({ items }) })).status).toBe(201);
+          expect((await app.request('http://localhost/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) })).status).toBe(201);
           await new Promise((resolve) => setTimeout(resolve, pauseMs));
         }
         const out = join(tmp(), 'export.csv');
@@ -204,7 +204,7 @@ describe('a model that reads entity history, when the history cannot be read', (
     try {
       const app = createApp({ registry, policyFor: defaultPolicy, history: async () => { throw new Error('connection refused'); } });
       const alerts = [alert('H1', 'E1'), { id: 'H2', ruleId: 'tm_structuring', attributes: { amount_usd: 9100 } }];
-      const res = await app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts }) });
+      const res = await app.request('http://localhost/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alerts }) });
       const { results } = (await res.json()) as { results: { id: string; decision: string; degraded: boolean; score: number | null; error?: { message: string } }[] };
       expect(results[0]).toMatchObject({ id: 'H1', decision: 'review', degraded: true, score: null });
       expect(results[0].error?.message).toBe('not scored: entity history unavailable: connection refused');

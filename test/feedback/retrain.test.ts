@@ -47,7 +47,7 @@ describe.each(backends)('retrain on %s', (_name, open) => {
     const rows = [...generateAlerts({ rows: 6000, seed: 33 })];
     const truth = new Map(rows.map((r) => [String(r.alert_id), r.is_true_positive === 1 ? 'true_positive' : 'false_positive']));
     for (let i = 0; i < rows.length; i += 500) {
-      const res = await app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts: rows.slice(i, i + 500).map((r) => alertFromRecord(r)) }) });
+      const res = await app.request('http://localhost/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alerts: rows.slice(i, i + 500).map((r) => alertFromRecord(r)) }) });
       const { results } = (await res.json()) as { results: { id: string; decision: string }[] };
       const reviewed = results.filter((r) => r.decision !== 'auto_close');
       await writer.flush();

@@ -35,7 +35,7 @@ afterEach(async () => {
 type ErrorBody = { error: { code: string; message: string; path?: string } };
 function call(app: ReturnType<typeof createApp>, method: string, path: string, key?: string, body?: unknown) {
   const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
-  return app.request(`http://localhost${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  return app.request(`http://localhost${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
 }
 const versions = async () => (await log.history(100)).map((e) => `${e.action}:${e.model.version}:${e.actor}`);
 

@@ -18,9 +18,9 @@ describe('activating another bundle', () => {
   it('swaps under concurrent requests: every request is answered, by the old model or the new one', async () => {
     const registry = await ModelRegistry.open(await twoVersions(), 'default/1');
     const app = createApp({ registry, policyFor: defaultPolicy });
-    const score = () => app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts: twoAlerts }) });
+    const score = () => app.request('http://localhost/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alerts: twoAlerts }) });
     const before = Array.from({ length: 20 }, score);
-    const activation = app.request('http://localhost/v1/models/default/2/activate', { method: 'POST' });
+    const activation = app.request('http://localhost/v1/models/default/2/activate', { method: 'POST', headers: { 'content-type': 'application/json' } });
     const during = Array.from({ length: 20 }, score);
     const responses = await Promise.all([...before, ...during]);
     expect((await activation).status).toBe(200);
@@ -44,7 +44,7 @@ describe('activating another bundle', () => {
     writeFileSync(join(dir, 'default', '2', 'model.onnx'), 'not a model');
     const registry = await ModelRegistry.open(dir, 'default/1');
     const app = createApp({ registry, policyFor: defaultPolicy });
-    const res = await app.request('http://localhost/v1/models/default/2/activate', { method: 'POST' });
+    const res = await app.request('http://localhost/v1/models/default/2/activate', { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/sha256 mismatch/);
     expect(registry.active.version).toBe('1');

@@ -15,7 +15,7 @@ const admin = newApiKey('ops', ['admin']);
 
 describe('API keys', () => {
   const app = () => createApp({ registry, policyFor: defaultPolicy, apiKeys: [scorer.entry, admin.entry] });
-  const score = (headers: Record<string, string>) => app().request('http://localhost/v1/score', { method: 'POST', headers, body: JSON.stringify({ alerts: twoAlerts }) });
+  const score = (headers: Record<string, string>) => app().request('http://localhost/v1/score', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ alerts: twoAlerts }) });
 
   it.each([
     ['no key', {}, 401, 'missing API key (Authorization: Bearer <key>)'],
@@ -34,7 +34,7 @@ describe('API keys', () => {
   });
 
   it('keeps activation for admin keys', async () => {
-    const activate = (key: string) => app().request('http://localhost/v1/models/default/1/activate', { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+    const activate = (key: string) => app().request('http://localhost/v1/models/default/1/activate', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
     expect((await activate(scorer.key)).status).toBe(403);
     expect((await activate(admin.key)).status).toBe(200);
   });

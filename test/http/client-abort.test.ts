@@ -25,7 +25,7 @@ function abandonMidBody(): Promise<void> {
   const { port } = new URL(server.url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1', () => {
-      socket.write('POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"alerts":');
+      socket.write('POST /v1/score HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"alerts":');
       setTimeout(() => socket.destroy(), 50);
     });
     socket.on('close', () => resolve());
@@ -35,7 +35,7 @@ function abandonMidBody(): Promise<void> {
 
 it('counts requests whose client left mid-body as aborted, never as 500', async () => {
   for (let i = 0; i < 3; i++) await abandonMidBody();
-  const ok = await fetch(`${server.url}/v1/score`, { method: 'POST', body: JSON.stringify({ alerts: [{ id: 'A-1', ruleId: 'tm_structuring' }] }) });
+  const ok = await fetch(`${server.url}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alerts: [{ id: 'A-1', ruleId: 'tm_structuring' }] }) });
   expect(ok.status).toBe(200);
   // The handler settles when Node notices the close; give it a moment.
   let metrics = '';

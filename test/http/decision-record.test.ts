@@ -39,7 +39,7 @@ describe.each(backends)('decision records on %s', (_name, open) => {
     });
     try {
       const alerts = [...twoAlerts, { id: 'BAD', ruleId: 'tm_structuring', attributes: { amount_usd: 'n/a' } }, { ruleId: 'no-id' }];
-      const res = await app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts }) });
+      const res = await app.request('http://localhost/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alerts }) });
       const { results } = (await res.json()) as { results: { id: string | null; index: number; decision: string; score: number | null }[] };
       await writer.flush();
       expect(writer.stats().written).toBe(4);
@@ -79,7 +79,7 @@ describe('back-pressure when the store falls behind', () => {
       registry, policyFor: defaultPolicy, storeHealthy: () => writer.healthy(), recordBacklogFull: () => writer.pending >= 4,
       record: (results, model, requestId) => void writer.enqueue(decisionRecords(results, model, requestId)),
     });
-    const score = () => app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts: twoAlerts }) });
+    const score = () => app.request('http://localhost/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alerts: twoAlerts }) });
     try {
       expect((await score()).status).toBe(200);
       expect((await score()).status).toBe(200);

@@ -38,11 +38,11 @@ describe('a value nested 5,000 deep', () => {
     const one = JSON.stringify(item);
     const bodies = [[`${one.slice(0, -1)},"note":${deepText}}`, 'note'], [`{"items":[${one},${one.slice(0, -1).replace('"analystId":"ann"', `"analystId":${deepText}`)}}]}`, 'items.1.analystId']] as const;
     for (const [body, path] of bodies) {
-      const res = await app.request('http://localhost/v1/feedback', { method: 'POST', body });
+      const res = await app.request('http://localhost/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ error: { code: 'invalid_feedback', path } });
     }
-    const ok = await app.request('http://localhost/v1/feedback', { method: 'POST', body: JSON.stringify(item) });
+    const ok = await app.request('http://localhost/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(item) });
     expect(ok.status).toBe(201);
   });
 

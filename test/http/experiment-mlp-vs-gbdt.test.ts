@@ -47,7 +47,7 @@ describe('an experiment comparing an MLP bundle with a GBDT bundle', () => {
       record: (results, model, requestId) => void writes.push(store.writeDecisions(decisionRecords(results, model, requestId))),
       experiments: { current: () => follower.current(), routes: { store, prepare: (d) => follower.prepare(d), onChange: () => follower.poll() } },
     });
-    const post = (path: string, body: unknown) => app.request(`http://localhost${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) => app.request(`http://localhost${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post('/v1/experiments', { id: 'families', arms: [{ name: 'gbdt' }, { name: 'mlp', model: 'mlp/1' }] })).status).toBe(201);
 
     const rows = [...generateAlerts({ rows: 1000, seed: 22 })];

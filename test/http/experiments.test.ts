@@ -35,7 +35,7 @@ async function setup() {
   return { store, follower, app, recorded };
 }
 
-const post = (app: ReturnType<typeof createApp>, path: string, body: unknown) => app.request(`http://localhost${path}`, { method: 'POST', body: JSON.stringify(body) });
+const post = (app: ReturnType<typeof createApp>, path: string, body: unknown) => app.request(`http://localhost${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const alerts = (rows: number, seed: number) => Array.from(generateAlerts({ rows, seed }), (a) => alertFromRecord(a));
 type Result = { id: string; decision: string; reason: string; score: number; rank: number; experiment?: { id: string; arm: string } };
 

@@ -9,7 +9,7 @@ describe('fail open', () => {
     // A real ONNX Runtime session in a failed state: released under the registry's feet.
     await registry.active.scorer.release();
     const app = createApp({ registry, policyFor: defaultPolicy });
-    const res = await app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts: twoAlerts }) });
+    const res = await app.request('http://localhost/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alerts: twoAlerts }) });
     expect(res.status).toBe(200);
     const { results } = (await res.json()) as { results: { error: { message: string } }[] };
     expect(results).toHaveLength(2);

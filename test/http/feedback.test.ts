@@ -77,7 +77,7 @@ describe('POST /v1/feedback', () => {
   it('answers 503 and commits nothing when the store fails, so the client retries', async () => {
     const closed = await openStore(join(mkdtempSync(join(tmpdir(), 'winnow-fb-')), 'winnow.db'));
     await closed.close();
-    const res = await createApp({ registry, policyFor: defaultPolicy, feedback: closed }).request('http://localhost/v1/feedback', { method: 'POST', body: JSON.stringify(item('a-1', 'true_positive')) });
+    const res = await createApp({ registry, policyFor: defaultPolicy, feedback: closed }).request('http://localhost/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(item('a-1', 'true_positive')) });
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('store_unavailable');
   });

@@ -20,7 +20,7 @@ describe('guardrails on real traffic', () => {
   it('never auto-closes a sanctions alert, and samples some would-be closures for review', async () => {
     const app = createApp({ registry, policyFor: defaultPolicy });
     const alerts = apiAlerts(1000, 5);
-    const res = await app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts }) });
+    const res = await app.request('http://localhost/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alerts }) });
     const { results } = (await res.json()) as { results: { id: string; decision: string; reason: string; sample: boolean; score: number }[] };
     expect(results).toHaveLength(1000);
     const sanctions = results.filter((_, i) => alerts[i].ruleId === 'scr_sanctions');
@@ -32,7 +32,7 @@ describe('guardrails on real traffic', () => {
     expect(closed).toBeGreaterThan(100);
     for (const r of sampled) expect(r).toMatchObject({ decision: 'review', reason: 'below_the_line_sample' });
     // The same request decides the same way: sampling hashes the alert id, it does not roll dice.
-    const again = (await (await app.request('http://localhost/v1/score', { method: 'POST', body: JSON.stringify({ alerts }) })).json()) as { results: unknown[] };
+    const again = (await (await app.request('http://localhost/v1/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alerts }) })).json()) as { results: unknown[] };
     expect(again.results).toEqual(results);
   });
 });

@@ -89,7 +89,7 @@ describe('health and models', () => {
   });
 
   it('404s an unknown bundle on activation and an unknown route', async () => {
-    expect((await app().request('http://localhost/v1/models/default/9/activate', { method: 'POST' })).status).toBe(404);
+    expect((await app().request('http://localhost/v1/models/default/9/activate', { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(404);
     expect((await app().request('http://localhost/v2/nothing')).status).toBe(404);
   });
 });

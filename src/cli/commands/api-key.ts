@@ -9,7 +9,8 @@ keys file given to 'winnow serve --api-keys'. The file holds only sha256 hashes 
 
 Options:
   --name NAME       who or what uses the key (shown in logs and 403 messages)
-  --scopes LIST     comma-separated: score, feedback, admin (default score)
+  --scopes LIST     comma-separated: score, feedback, admin, metrics (default score); metrics
+                    only reads GET /metrics (a Prometheus scraper), as admin also may
 
 Example:
   winnow api-key --name alert-pipeline --scopes score`;

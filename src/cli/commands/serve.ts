@@ -21,6 +21,7 @@ import { BatchingWriter } from '../../store/batching-writer.ts';
 import { openActivationLog } from '../../store/open-activation-log.ts';
 import { openWorkerStore } from '../../store/worker-store.ts';
 import { type Command, integer, list, oneOf, parseFlags, UsageError } from '../args.ts';
+import { ACCESS_FLAGS, ACCESS_FLAGS_USAGE, accessOptions } from '../access-flags.ts';
 
 const usage = `Usage: winnow serve [options]
 
@@ -71,6 +72,7 @@ Options:
   --api-keys FILE      JSON list of {name, sha256, scopes} (WINNOW_API_KEYS); see 'winnow api-key'.
                        Without keys the service accepts every request, so it refuses to listen
                        on anything but loopback.
+${ACCESS_FLAGS_USAGE}
 
 Example:
   winnow serve --port 8080
@@ -100,7 +102,7 @@ export const serveCommand: Command = {
       policy: { type: 'string' }, 'never-suppress': { type: 'string' }, 'api-keys': { type: 'string' },
       'data-dir': { type: 'string' }, database: { type: 'string' }, 'max-pending-records': { type: 'string' },
       record: { type: 'string' }, 'record-timeout-ms': { type: 'string' }, 'drift-window': { type: 'string' }, positive: { type: 'string' },
-      'poll-activations-ms': { type: 'string' }, 'guardrail-check-ms': { type: 'string' }, 'reason-codes': { type: 'string' },
+      'poll-activations-ms': { type: 'string' }, 'guardrail-check-ms': { type: 'string' }, 'reason-codes': { type: 'string' }, ...ACCESS_FLAGS,
     });
     const env = process.env;
     const host = v.host ?? env.WINNOW_HOST ?? '127.0.0.1';
@@ -122,6 +124,7 @@ export const serveCommand: Command = {
     if (apiKeys.length === 0 && !isLoopback(host)) {
       throw new UsageError(`refusing to listen on ${host} without API keys: anyone who can reach it could score and activate models (give --api-keys, or use a loopback host)`);
     }
+    const access = accessOptions(v, host, env);
     const policyPath = v.policy ?? env.WINNOW_POLICY;
     const policy = policyPath ? parsePolicy(await readJson(policyPath, 'policy'), policyPath) : undefined;
     const positive = list({ p: v.positive ?? env.WINNOW_POSITIVE ?? 'true_positive,sar_filed' }, 'p');
@@ -166,6 +169,7 @@ export const serveCommand: Command = {
     const metrics = new ServiceMetrics();
     metrics.watchStore(() => writer.stats());
     const app = createApp({
+      ...access,
       drift: new DriftMonitor(integer(v, 'drift-window', DEFAULT_DRIFT_WINDOW, 1)),
       metrics, log: (line) => logger.info(line, 'request'), reasonCodes,
       registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store, feedback: store, history: storeHistory(store, positive),
