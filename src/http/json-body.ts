@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { findUnstorableText } from '../store/storable-text.ts';
 import { apiError, type ApiError } from './errors.ts';
 import { refuseNonJson } from './json-content-type.ts';
+import { MAX_JSON_DEPTH, tooDeepAt } from './json-depth.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -57,6 +58,11 @@ export function jsonBodyLimit(maxSize: number, hint = ''): MiddlewareHandler {
 export async function readJsonBody(c: Context, { optional = false } = {}): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiError }> {
   const text = c.get('bodyText') ?? (await c.req.text());
   if (optional && text.trim() === '') return { ok: true, value: undefined };
+  // Before parsing: a body a million levels deep took JSON.parse half a second.
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    return { ok: false, error: apiError('too_deep', `request body nests deeper than ${MAX_JSON_DEPTH} levels (at character ${deep}); no winnow body needs more than a few`) };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
