@@ -73,6 +73,8 @@ export interface AppOptions {
   drift?: DriftMonitor;
   /** Reason codes per scored alert when a request does not say (`"explain": N` does); 0 or absent: none. */
   reasonCodes?: number;
+  /** Wall-clock time a request's reason codes may take (ms; default `scoreTimeoutMs`); alerts past it keep their score, without reasons. */
+  explainBudgetMs?: number;
   /** Access log: one line per request (method, route, status, ms, request id). */
   log?: (line: { requestId: string; method: string; path: string; status: number; ms: number }) => void;
   /** Set while an older verified model serves because the activation log's latest bundle cannot (/readyz stays 200, shows it; /metrics too). */
@@ -119,7 +121,7 @@ export function createApp(o: AppOptions): Hono {
       const model = o.registry.active;
       model.acquire();
       try {
-        const options = { limits, timeoutMs: o.scoreTimeoutMs ?? 2000, history: o.history, explain: parsed.data.explain ?? o.reasonCodes ?? 0 };
+        const options = { limits, timeoutMs: o.scoreTimeoutMs ?? 2000, history: o.history, explain: parsed.data.explain ?? o.reasonCodes ?? 0, explainBudgetMs: o.explainBudgetMs ?? o.scoreTimeoutMs ?? 2000 };
         const experiment = o.experiments?.current();
         const { results, shadow } = experiment
           ? await scoreExperiment(experiment, model, o.policyFor, parsed.data.alerts, options)

@@ -16,6 +16,10 @@ export class ServiceMetrics {
     name: 'winnow_score', help: 'Scores given, per model version', labelNames: ['model'],
     buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1], registers: [this.registry],
   });
+  readonly reasonsOverBudget = new Counter({
+    name: 'winnow_reasons_over_budget_total', help: 'Scored alerts answered without the reason codes asked for: the request\'s explanation budget ran out (serve --explain-budget-ms)',
+    labelNames: ['model'], registers: [this.registry],
+  });
   readonly feedback = new Counter({
     name: 'winnow_feedback_total', help: 'Feedback items committed: created, duplicate (retries), unmatched (no decision on record yet)', labelNames: ['outcome'], registers: [this.registry],
   });
@@ -56,6 +60,7 @@ export class ServiceMetrics {
       if (c) c.n += 1;
       else counts.set(key, { labels: { decision: r.decision, band, reason: r.reason, model: scoreLabels.model }, n: 1 });
       if (r.score !== null) this.scores.observe(scoreLabels, r.score);
+      if (r.reasonsOverBudget) this.reasonsOverBudget.inc(scoreLabels);
     }
     for (const { labels, n } of counts.values()) this.alerts.inc(labels, n);
   }

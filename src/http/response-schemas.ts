@@ -32,7 +32,7 @@ export const alertResultSchema = z.object({
   experiment: z.object({ id: z.string(), arm: z.string() }).optional().describe('the experiment arm that decided, while an experiment runs'),
   error: z.object({ path: z.string(), message: z.string() }).optional(),
   reasons: z.array(reasonCodeSchema).optional().describe('with explain: the features that moved the log-odds most, largest |contribution| first'),
-  reasonsUnavailable: z.string().optional().describe('explain was asked for but the model cannot give reason codes (e.g. its trees carry no node cover)'),
+  reasonsUnavailable: z.string().optional().describe('explain was asked for but no reason codes are given: the model cannot (e.g. its trees carry no node cover), or the request\'s explanation budget ran out first; score and decision stand'),
 });
 
 export const scoreResponseSchema = z.object({ model: modelRef, results: z.array(alertResultSchema) });

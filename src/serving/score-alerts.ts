@@ -3,11 +3,12 @@
  * call, rank, and decide under the policy. Transports (HTTP today) only translate. Fail open:
  * an alert that cannot be scored is never dropped or closed; it goes to review and says why.
  */
-import { type AttributeValue, encodeLayered, FeatureError, layeredValue } from '../features/index.ts';
+import { type AttributeValue, encodeLayered, FeatureError } from '../features/index.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
 import { type EntityHistory, eventTime, historyAttributes, readsHistory } from '../feedback/entity-history.ts';
 import { checkAlert } from './alert-check.ts';
-import { type ReasonCode, topReasons } from '../explain/index.ts';
+import type { ReasonCode } from '../explain/index.ts';
+import { explainResults } from './explain-results.ts';
 import { type Alert, type AlertLimits, recordLayers } from './alert-schema.ts';
 
 /** A policy's verdict on one alert. */
@@ -59,6 +60,8 @@ export interface AlertResult extends Verdict {
   reasons?: ReasonCode[];
   /** Why reason codes were asked for but could not be given (the score stands). */
   reasonsUnavailable?: string;
+  /** Set when the reasons were left out because the request's explanation budget ran out (counted in /metrics). */
+  reasonsOverBudget?: boolean;
 }
 
 /** An alert's values as `encodeLayered` reads them: entity history (when the model reads it), envelope, attributes. */
@@ -77,6 +80,8 @@ export interface ScoreOptions {
   positions?: readonly number[];
   /** Reason codes per scored alert (top contributions, src/explain); 0 or absent: none. */
   explain?: number;
+  /** Wall-clock time explanation may take per batch (ms); alerts past it get `reasonsUnavailable`. Absent: no limit. */
+  explainBudgetMs?: number;
 }
 
 /** Score a batch of raw alerts with `model` and decide each under `policy`. Never throws for bad alerts. */
@@ -143,29 +148,10 @@ export async function scoreAlerts(model: LoadedModel, policy: Decider, items: un
           occurredAt: canonical(alert.occurredAt), scoredAt,
         };
       });
-      if (o.explain) explainResults(model, o.explain, pending, results);
+      if (o.explain) await explainResults(model, pending, results, { n: o.explain, budgetMs: o.explainBudgetMs });
     }
   }
   return results;
-}
-
-/**
- * Reason codes for the scored alerts: TreeSHAP over the served trees, top `n` by |contribution|,
- * each with the attribute value as sent. A model without node cover scores as usual and says why.
- */
-function explainResults(model: LoadedModel, n: number, pending: { index: number; features: Float32Array; record: RecordLayers }[], results: AlertResult[]): void {
-  const built = model.explainer();
-  if (!built.ok) {
-    for (const { index } of pending) results[index].reasonsUnavailable = built.why;
-    return;
-  }
-  const features = model.manifest.featureSpec.features;
-  const names = features.map((f) => f.name);
-  const phi = new Float64Array(names.length);
-  for (const { index, features: x, record } of pending) {
-    built.explainer.explain(x, phi);
-    results[index].reasons = topReasons(phi, n, names, (j) => layeredValue(record, features[j].source));
-  }
 }
 
 /**

@@ -67,6 +67,10 @@ Options:
   --reason-codes N     give every scored alert its N reason codes (largest TreeSHAP contributions
                        to the log-odds) unless the request says otherwise with "explain": N
                        (WINNOW_REASON_CODES, default 0; about 1.5 ms per alert for 300 trees)
+  --explain-budget-ms MS
+                       wall-clock time one request's reason codes may take, riskiest alert
+                       first; alerts not explained by then keep their score and decision and get
+                       reasonsUnavailable (WINNOW_EXPLAIN_BUDGET_MS, default 2000)
   --positive LIST      dispositions counted as true risk in entity-history features; must match
                        'winnow export --positive' (WINNOW_POSITIVE, default true_positive,sar_filed)
   --api-keys FILE      JSON list of {name, sha256, scopes} (WINNOW_API_KEYS); see 'winnow api-key'.
@@ -103,6 +107,7 @@ export const serveCommand: Command = {
       'data-dir': { type: 'string' }, database: { type: 'string' }, 'max-pending-records': { type: 'string' },
       record: { type: 'string' }, 'record-timeout-ms': { type: 'string' }, 'drift-window': { type: 'string' }, positive: { type: 'string' },
       'poll-activations-ms': { type: 'string' }, 'guardrail-check-ms': { type: 'string' }, 'reason-codes': { type: 'string' }, ...ACCESS_FLAGS,
+      'explain-budget-ms': { type: 'string' },
     });
     const env = process.env;
     const host = v.host ?? env.WINNOW_HOST ?? '127.0.0.1';
@@ -111,6 +116,7 @@ export const serveCommand: Command = {
     const recordMode = oneOf({ record: v.record ?? env.WINNOW_RECORD }, 'record', ['durable', 'async'] as const) ?? 'durable';
     const recordTimeoutMs = integer({ 'record-timeout-ms': v['record-timeout-ms'] ?? env.WINNOW_RECORD_TIMEOUT_MS }, 'record-timeout-ms', 5000, 1);
     const reasonCodes = integer({ 'reason-codes': v['reason-codes'] ?? env.WINNOW_REASON_CODES }, 'reason-codes', 0);
+    const explainBudgetMs = integer({ 'explain-budget-ms': v['explain-budget-ms'] ?? env.WINNOW_EXPLAIN_BUDGET_MS }, 'explain-budget-ms', 2000, 1);
     if (reasonCodes > MAX_REASON_CODES) throw new UsageError(`--reason-codes must be at most ${MAX_REASON_CODES}, got ${reasonCodes}`);
     const guardrailMs = integer({ 'guardrail-check-ms': v['guardrail-check-ms'] ?? env.WINNOW_GUARDRAIL_CHECK_MS }, 'guardrail-check-ms', 30_000, 100);
     const pollActivationsMs = integer({ 'poll-activations-ms': v['poll-activations-ms'] ?? env.WINNOW_POLL_ACTIVATIONS_MS }, 'poll-activations-ms', 2000, 50);
@@ -171,7 +177,7 @@ export const serveCommand: Command = {
     const app = createApp({
       ...access,
       drift: new DriftMonitor(integer(v, 'drift-window', DEFAULT_DRIFT_WINDOW, 1)),
-      metrics, log: (line) => logger.info(line, 'request'), reasonCodes,
+      metrics, log: (line) => logger.info(line, 'request'), reasonCodes, explainBudgetMs,
       registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store, feedback: store, history: storeHistory(store, positive),
       activations, modelFallback: () => follower.fallback,
       experiments: { current: () => experiments.current(), routes: { store, positive, prepare: (d) => experiments.prepare(d), onChange: () => experiments.poll() } },
