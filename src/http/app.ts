@@ -12,6 +12,7 @@ import type { ActivationLog } from '../store/activation-log.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
 import { apiError } from './errors.ts';
 import { unstorableReason } from '../store/storable-text.ts';
+import { InFlightCalls, withDeadline } from './deadline.ts';
 import { addFeedbackRoutes } from './feedback-routes.ts';
 import { ClientAbortedError, jsonBodyLimit, readJsonBody } from './json-body.ts';
 import { addModelRoutes } from './model-routes.ts';
@@ -130,7 +131,7 @@ export function createApp(o: AppOptions): Hono {
         const committed = o.record?.(shadow.length > 0 ? [...results, ...shadow] : results, model, c.get('requestId'));
         if (committed) {
           try {
-            await withDeadline(committed, o.recordTimeoutMs ?? 5000);
+            await withDeadline(committed, o.recordTimeoutMs ?? 5000, 'decision records (they stay queued)');
           } catch (err) {
             c.header('retry-after', '1');
             return c.json(apiError('record_unavailable', `decisions not acknowledged, retry: ${(err as Error).message}`), 503);
@@ -165,13 +166,23 @@ export function createApp(o: AppOptions): Hono {
     if (quarantined.length === 0) return c.json(apiError('not_found', `no quarantined record for alert '${c.req.param('alertId')}'`), 404);
     return c.json({ alertId: c.req.param('alertId'), quarantined: quarantined.map((q) => ({ ...q, record: JSON.parse(q.record) as unknown })) });
   });
-  if (o.feedback) addFeedbackRoutes(app, { store: o.feedback, apiKeys: keys, maxBodyBytes: o.maxBodyBytes, onCommitted: (created, duplicates, unmatched) => metrics.observeFeedback(created, duplicates, unmatched) });
+  // Feedback writes go straight to the store; a call stuck past the deadline answers 503 and
+  // shows in /readyz, as a stalled decision write does through `storeHealthy`.
+  const storeDeadlineMs = o.recordTimeoutMs ?? 5000;
+  const feedbackCalls = new InFlightCalls();
+  if (o.feedback) {
+    addFeedbackRoutes(app, {
+      store: o.feedback, apiKeys: keys, maxBodyBytes: o.maxBodyBytes, deadlineMs: storeDeadlineMs, inFlight: feedbackCalls,
+      onCommitted: (created, duplicates, unmatched) => metrics.observeFeedback(created, duplicates, unmatched),
+    });
+  }
   const openApi = openApiDocument(limits);
   app.get('/openapi.json', (c) => c.json(openApi));
   app.get('/metrics', requireScope(o.publicMetrics ? [] : keys, ['metrics', 'admin']), async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) => {
-    const storeOk = o.storeHealthy?.() ?? true;
+    const feedbackStalled = feedbackCalls.oldestMs() > storeDeadlineMs;
+    const storeOk = (o.storeHealthy?.() ?? true) && !feedbackStalled;
     const body = { status: storeOk ? 'ready' : 'degraded', model: modelReadiness(o.registry, o.modelFallback), store: storeOk ? 'ok' : 'failing' };
     return c.json(body, storeOk ? 200 : 503);
   });
@@ -196,11 +207,3 @@ function present(r: AlertResult) {
   };
 }
 
-/** `promise`, or a rejection once `ms` have passed without it settling (the records stay queued and are still written). */
-function withDeadline(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<void>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`decision records not committed within ${ms} ms (the store is slow or down; they stay queued)`)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
-}

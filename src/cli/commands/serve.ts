@@ -55,13 +55,20 @@ Options:
                                 a crash loses what was acknowledged but not yet written. Only for
                                 deployments that accept that risk
   --record-timeout-ms MS
-                       durable mode: answer 503 with Retry-After when the records are not
-                       committed within MS (the store is down or locked); they stay queued and are
-                       still written (WINNOW_RECORD_TIMEOUT_MS, default 5000)
+                       the store's deadline: /v1/score (durable mode) and /v1/feedback answer 503
+                       with Retry-After when nothing is committed within MS (the store is down or
+                       locked; decision records stay queued and are still written), and /readyz
+                       answers 503 while a write has been waiting longer than that
+                       (WINNOW_RECORD_TIMEOUT_MS, default 5000)
   --max-pending-records N
                        decision records held in memory while the store is slow or down; beyond
                        this /v1/score answers 503 with Retry-After (WINNOW_MAX_PENDING_RECORDS,
                        default 200000)
+  --shutdown-timeout S on SIGTERM or SIGINT: stop accepting, finish what is in flight (answered
+                       with Connection: close, so keep-alive clients go away), then flush the
+                       decision records; connections still open after S seconds are closed, and
+                       the flush gets S seconds more (WINNOW_SHUTDOWN_TIMEOUT, default 10). A
+                       second signal closes every connection at once and still flushes
   --drift-window N     recent scored alerts per model version kept in memory for drift
                        (GET /v1/models/NAME/VER/drift, winnow_drift_psi; default 10000)
   --reason-codes N     give every scored alert its N reason codes (largest TreeSHAP contributions
@@ -108,6 +115,7 @@ export const serveCommand: Command = {
       record: { type: 'string' }, 'record-timeout-ms': { type: 'string' }, 'drift-window': { type: 'string' }, positive: { type: 'string' },
       'poll-activations-ms': { type: 'string' }, 'guardrail-check-ms': { type: 'string' }, 'reason-codes': { type: 'string' }, ...ACCESS_FLAGS,
       'explain-budget-ms': { type: 'string' },
+      'shutdown-timeout': { type: 'string' },
     });
     const env = process.env;
     const host = v.host ?? env.WINNOW_HOST ?? '127.0.0.1';
@@ -115,6 +123,7 @@ export const serveCommand: Command = {
     const maxPending = integer({ 'max-pending-records': v['max-pending-records'] ?? env.WINNOW_MAX_PENDING_RECORDS }, 'max-pending-records', 200_000, 1);
     const recordMode = oneOf({ record: v.record ?? env.WINNOW_RECORD }, 'record', ['durable', 'async'] as const) ?? 'durable';
     const recordTimeoutMs = integer({ 'record-timeout-ms': v['record-timeout-ms'] ?? env.WINNOW_RECORD_TIMEOUT_MS }, 'record-timeout-ms', 5000, 1);
+    const shutdownMs = 1000 * integer({ 'shutdown-timeout': v['shutdown-timeout'] ?? env.WINNOW_SHUTDOWN_TIMEOUT }, 'shutdown-timeout', 10, 1);
     const reasonCodes = integer({ 'reason-codes': v['reason-codes'] ?? env.WINNOW_REASON_CODES }, 'reason-codes', 0);
     const explainBudgetMs = integer({ 'explain-budget-ms': v['explain-budget-ms'] ?? env.WINNOW_EXPLAIN_BUDGET_MS }, 'explain-budget-ms', 2000, 1);
     if (reasonCodes > MAX_REASON_CODES) throw new UsageError(`--reason-codes must be at most ${MAX_REASON_CODES}, got ${reasonCodes}`);
@@ -152,7 +161,8 @@ export const serveCommand: Command = {
     await store.init();
     // Durable: commit at once, and group what arrives during a commit (each request waits for its
     // own). Async: wait up to 20 ms for company, since nobody waits for the commit.
-    const writer = new BatchingWriter({ store, logger, flushIntervalMs: recordMode === 'durable' ? 0 : 20 });
+    // A write that has not committed within the record deadline turns /readyz 503, as a failed one does.
+    const writer = new BatchingWriter({ store, logger, flushIntervalMs: recordMode === 'durable' ? 0 : 20, stallMs: recordTimeoutMs });
     // Experiments live in the store like activations: every replica polls and follows the running one.
     const experiments = new ExperimentFollower({
       store, modelsDir: v.models ?? env.WINNOW_MODELS ?? 'models', intervalMs: pollActivationsMs, logger,
@@ -192,13 +202,24 @@ export const serveCommand: Command = {
     });
     // The followers, the store's thread and the models keep the process alive: a failed listen must
     // release them, or the command would print its error and then hang, serving nothing.
+    // Each step is bounded, so a hung store cannot keep a stopping process alive: the records a
+    // flush could not write are counted in the log, and the exit code says so.
+    let unflushed = 0;
     const release = async (server?: RunningServer) => {
       await follower.stop();
       clearInterval(guardrails);
-      await server?.close();
-      await writer.close();
+      if (server) {
+        const drained = await server.drain(shutdownMs);
+        if (drained.forced > 0) logger.warn({ connections: drained.forced, afterMs: Math.round(drained.ms) }, 'shutdown timeout: closed connections still open');
+      }
+      const flushed = await withinMs(writer.close().then(() => true), shutdownMs, false);
+      if (!flushed) {
+        unflushed = writer.pending;
+        logger.error({ records: unflushed, afterMs: shutdownMs }, 'shutdown timeout: decision records not flushed (the store did not commit them)');
+        return;
+      }
       await experiments.stop();
-      await store.close();
+      await withinMs(store.close(), shutdownMs, undefined);
       await registry.close();
       await activations.close();
     };
@@ -211,16 +232,26 @@ export const serveCommand: Command = {
     }
     log('winnow serving', { url: server.url, model: `${registry.active.name}/${registry.active.version}`, store: store.kind, record: recordMode, auth: apiKeys.length > 0 ? `${apiKeys.length} API keys` : 'none (loopback only)' });
     await new Promise<void>((resolve) => {
+      let stopping = false;
       const stop = async (signal: string) => {
-        log('shutting down', { signal });
+        if (stopping) {
+          // Not the default action (exit at once): what was acknowledged still gets flushed.
+          logger.warn({ signal }, 'second signal: closing every connection now; still flushing decision records');
+          server.closeAll();
+          return;
+        }
+        stopping = true;
+        log('shutting down', { signal, timeoutS: shutdownMs / 1000 });
         await release(server);
         resolve();
       };
-      process.once('SIGTERM', () => void stop('SIGTERM'));
-      process.once('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      process.on('SIGINT', () => void stop('SIGINT'));
     });
-    log('stopped');
-    return 0;
+    log('stopped', unflushed > 0 ? { unflushedRecords: unflushed } : {});
+    // The hung store's thread would keep the process alive past its bounded stop.
+    if (unflushed > 0) setTimeout(() => process.exit(1), 0).unref();
+    return unflushed > 0 ? 1 : 0;
   },
 };
 
@@ -229,4 +260,11 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
   if (err.code === 'EADDRINUSE') return new Error(`cannot listen on ${host}:${port}: the port is in use (another winnow serve?); choose another with --port or WINNOW_PORT`);
   if (err.code === 'EACCES') return new Error(`cannot listen on ${host}:${port}: permission denied (ports below 1024 need privileges); choose another with --port`);
   return err;
+}
+
+/** `promise`'s value, or `fallback` once `ms` have passed without one. */
+function withinMs<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => { timer = setTimeout(() => resolve(fallback), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
