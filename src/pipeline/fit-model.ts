@@ -27,7 +27,7 @@ export interface FittedModel {
  * spec's, in column order) resolve the `monotone` parameter; without constraints they are not needed.
  */
 export async function fitGbdt(
-  trainSet: TrainingSet, validSet: TrainingSet, params: TrainParams, metadata: Record<string, string>,
+  trainSet: TrainingSet, validSet: TrainingSet | undefined, params: TrainParams, metadata: Record<string, string>,
   onProgress?: (p: TrainProgress) => void, features?: FeatureSpec['features'],
 ): Promise<FittedModel> {
   const result = await train(trainSet, params, { valid: validSet, onProgress, features });

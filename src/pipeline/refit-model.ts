@@ -49,7 +49,8 @@ export function concatSets(sets: readonly TrainingSet[]): TrainingSet {
 /**
  * Refits with the tree count early stopping chose (`trees`), without early stopping. The tree count
  * is kept as chosen, not scaled up with the extra rows: the conservative choice, and the backtest
- * measures it. `valid` only feeds the trainer's per-tree loss log here; it decides nothing.
+ * measures it. No validation set: every labelled row is training data here, so there is no loss
+ * to watch (progress then reports trees only).
  */
 export async function refitGbdt(
   sets: { train: TrainingSet; valid: TrainingSet; holdout: TrainingSet },
@@ -57,16 +58,14 @@ export async function refitGbdt(
   log: (line: string) => void, onProgress?: (p: TrainProgress) => void, features?: FeatureSpec['features'],
 ): Promise<RefitResult> {
   const refitParams: TrainParams = { ...params, numTrees: trees, earlyStoppingRounds: 0 };
-  // The loss on rows the refit trains on is no validation loss: progress shows the tree count only.
-  const progress = onProgress && ((p: TrainProgress) => onProgress({ ...p, validLoss: undefined }));
   let backtest: FittedModel | undefined;
   const before = concatSets([sets.train, sets.valid]);
   if (sets.holdout.numRows > 0) {
     log(`backtest: refitting on the ${before.numRows} rows before the holdout with ${trees} trees, to measure the recipe on the holdout`);
-    backtest = await fitGbdt(before, sets.valid, refitParams, metadata, progress, features);
+    backtest = await fitGbdt(before, undefined, refitParams, metadata, onProgress, features);
   }
   const all = sets.holdout.numRows > 0 ? concatSets([sets.train, sets.valid, sets.holdout]) : before;
   log(`refit: fitting the served model on all ${all.numRows} labelled rows with ${trees} trees`);
-  const final = await fitGbdt(all, sets.valid, refitParams, metadata, progress, features);
+  const final = await fitGbdt(all, undefined, refitParams, metadata, onProgress, features);
   return { final, backtest, trees, rows: all.numRows, backtestRows: backtest ? before.numRows : 0 };
 }

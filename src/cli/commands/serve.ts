@@ -8,6 +8,7 @@ import { createApp } from '../../http/app.ts';
 import { ServiceMetrics } from '../../http/metrics.ts';
 import { DEFAULT_DRIFT_WINDOW, DriftMonitor } from '../../drift/drift-monitor.ts';
 import { type ApiKey, apiKeysSchema } from '../../http/auth.ts';
+import { withDeadline } from '../../http/deadline.ts';
 import { type RunningServer, startServer } from '../../http/server.ts';
 import { parsePolicy } from '../../policy/index.ts';
 import { MAX_REASON_CODES } from '../../explain/index.ts';
@@ -212,14 +213,14 @@ export const serveCommand: Command = {
         const drained = await server.drain(shutdownMs);
         if (drained.forced > 0) logger.warn({ connections: drained.forced, afterMs: Math.round(drained.ms) }, 'shutdown timeout: closed connections still open');
       }
-      const flushed = await withinMs(writer.close().then(() => true), shutdownMs, false);
+      const flushed = await withDeadline(writer.close(), shutdownMs, 'decision records').then(() => true, () => false);
       if (!flushed) {
         unflushed = writer.pending;
         logger.error({ records: unflushed, afterMs: shutdownMs }, 'shutdown timeout: decision records not flushed (the store did not commit them)');
         return;
       }
       await experiments.stop();
-      await withinMs(store.close(), shutdownMs, undefined);
+      await withDeadline(store.close(), shutdownMs, 'store close').catch(() => {});
       await registry.close();
       await activations.close();
     };
@@ -260,11 +261,4 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
   if (err.code === 'EADDRINUSE') return new Error(`cannot listen on ${host}:${port}: the port is in use (another winnow serve?); choose another with --port or WINNOW_PORT`);
   if (err.code === 'EACCES') return new Error(`cannot listen on ${host}:${port}: permission denied (ports below 1024 need privileges); choose another with --port`);
   return err;
-}
-
-/** `promise`'s value, or `fallback` once `ms` have passed without one. */
-function withinMs<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<T>((resolve) => { timer = setTimeout(() => resolve(fallback), ms); });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
