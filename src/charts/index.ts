@@ -4,3 +4,5 @@ export { lineChart, type LineChartSpec, type LineMarker, type LineSeries } from 
 export { decadeLabel, linearScale, logScale, type Scale } from './scales.ts';
 export { simulationChart, selectionText, type SimulationChartContext } from './simulation-chart.ts';
 export { el, escapeXml, formatThreshold, percent, polyline, px, svgDocument, text } from './svg.ts';
+export { countLabel, stackedColumns, type StackedColumnsSpec } from './stacked-columns.ts';
+export { contributionChart, contributionChartHeight, type ContributionChartSpec, type ContributionRow } from './contribution-chart.ts';

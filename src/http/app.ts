@@ -22,6 +22,9 @@ import { DriftMonitor } from '../drift/drift-monitor.ts';
 import { addDriftRoutes } from './drift-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { originGuard, type OriginGuardOptions } from './origin-guard.ts';
+import { addConsoleRoutes } from '../console/console-routes.ts';
+import { DecisionExplainer } from '../console/decision-reasons.ts';
+import { ConsoleSessions } from '../console/session.ts';
 
 export interface AppOptions {
   registry: ModelRegistry;
@@ -78,6 +81,11 @@ export interface AppOptions {
   explainBudgetMs?: number;
   /** Access log: one line per request (method, route, status, ms, request id). */
   log?: (line: { requestId: string; method: string; path: string; status: number; ms: number }) => void;
+  /**
+   * The web console at `/` (src/console): pages over this store, acting through the same paths as
+   * the API. Absent, `/` is 404 as before.
+   */
+  console?: { store: DecisionStore; positive: readonly string[] };
   /** Set while an older verified model serves because the activation log's latest bundle cannot (/readyz stays 200, shows it; /metrics too). */
   modelFallback?: FallbackSource;
 }
@@ -174,6 +182,14 @@ export function createApp(o: AppOptions): Hono {
     addFeedbackRoutes(app, {
       store: o.feedback, apiKeys: keys, maxBodyBytes: o.maxBodyBytes, deadlineMs: storeDeadlineMs, inFlight: feedbackCalls,
       onCommitted: (created, duplicates, unmatched) => metrics.observeFeedback(created, duplicates, unmatched),
+    });
+  }
+  if (o.console) {
+    addConsoleRoutes(app, {
+      store: o.console.store, positive: o.console.positive, registry: o.registry, activations: o.activations, drift,
+      sessions: new ConsoleSessions(keys), reasons: new DecisionExplainer(o.registry), modelFallback: o.modelFallback,
+      feedback: { store: o.console.store, deadlineMs: storeDeadlineMs, inFlight: feedbackCalls, onCommitted: (created, duplicates, unmatched) => metrics.observeFeedback(created, duplicates, unmatched) },
+      experiments: o.experiments?.routes, storeHealthy: () => o.storeHealthy?.() ?? true, now: () => new Date(),
     });
   }
   const openApi = openApiDocument(limits);

@@ -1,4 +1,5 @@
 /** @module The one DecisionStore implementation, over Kysely, for SQLite and PostgreSQL alike. */
+import { entityDecisions, type LabelledScore, labelledScores, type OverviewCounts, overviewCounts, type QueueFilter, type QueueRow, queuePage } from './console-queries.ts';
 import { sql } from 'kysely';
 import type { CompiledQuery, Kysely } from 'kysely';
 import { z } from 'zod';
@@ -212,6 +213,26 @@ export class KyselyDecisionStore implements DecisionStore {
   async experimentCounts(id: string) {
     this.#assertOpen();
     return { arms: await experimentArmCounts(this.#db, id), paired: await experimentPairedCounts(this.#db, id) };
+  }
+
+  async queuePage(filter: QueueFilter): Promise<QueueRow[]> {
+    this.#assertOpen();
+    return queuePage(this.#db, filter);
+  }
+
+  async overviewCounts(from: string, to: string): Promise<OverviewCounts> {
+    this.#assertOpen();
+    return overviewCounts(this.#db, from, to);
+  }
+
+  async entityDecisions(entityId: string, exceptAlertId: string, limit: number): Promise<QueueRow[]> {
+    this.#assertOpen();
+    return entityDecisions(this.#db, entityId, exceptAlertId, limit);
+  }
+
+  async labelledScores(from: string, to: string): Promise<LabelledScore[]> {
+    this.#assertOpen();
+    return labelledScores(this.#db, from, to);
   }
 
   async health(): Promise<StoreHealth> {

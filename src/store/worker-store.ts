@@ -74,6 +74,10 @@ export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore>
     stopExperiment: (id, reason) => call('stopExperiment', id, reason),
     stopExperimentArm: (id, arm, reason) => call('stopExperimentArm', id, arm, reason),
     experimentCounts: (id) => call('experimentCounts', id),
+    queuePage: (filter) => call('queuePage', filter),
+    overviewCounts: (from, to) => call('overviewCounts', from, to),
+    entityDecisions: (entityId, exceptAlertId, limit) => call('entityDecisions', entityId, exceptAlertId, limit),
+    labelledScores: (from, to) => call('labelledScores', from, to),
     health: async () => (closed ? { ok: false, error: 'decision store is closed' } : failure ? { ok: false, error: failure.message } : call('health')),
     async close() {
       if (closed) return;

@@ -9,6 +9,7 @@ import { createDecisionQuarantine } from './0005-create-decision-quarantine.ts';
 import { entityIndexOnDemand } from './0006-entity-index-on-demand.ts';
 import { partialExperimentIndex } from './0007-partial-experiment-index.ts';
 import { decisionOccurredAt } from './0008-decision-occurred-at.ts';
+import { queueIndex } from './0009-queue-index.ts';
 
 /** The SQL dialects a store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -24,6 +25,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0006-entity-index-on-demand': entityIndexOnDemand(dialect),
     '0007-partial-experiment-index': partialExperimentIndex(dialect),
     '0008-decision-occurred-at': decisionOccurredAt(dialect),
+    '0009-queue-index': queueIndex(dialect),
   };
 }
 
