@@ -5,7 +5,7 @@ import type { PriorActivity } from './feedback-queries.ts';
 import type { ArmCountRow } from '../experiments/arm-summary.ts';
 import type { ExperimentState } from '../experiments/experiment-schema.ts';
 import type { PairedCountRow } from '../experiments/shadow-summary.ts';
-import type { LabelledScore, OverviewCounts, QueueFilter, QueueRow } from './console-queries.ts';
+import type { LabelledScore, OverviewCounts, QueueFilter, QueuePage, QueueRow } from './console-queries.ts';
 
 /**
  * Re-scoring semantics: records are append-only. Every write of a distinct record adds a row
@@ -62,7 +62,7 @@ export interface DecisionStore {
   /** The report's inputs: decisions ⋈ current labels grouped per arm, and shadow decisions paired with live ones. */
   experimentCounts(id: string): Promise<{ arms: ArmCountRow[]; paired: PairedCountRow[] }>;
   /** One page of the analysts' queue: live review/escalate decisions, riskiest first (src/store/console-queries.ts). */
-  queuePage(filter: QueueFilter): Promise<QueueRow[]>;
+  queuePage(filter: QueueFilter): Promise<QueuePage>;
   /** The console overview's counts over live decisions made in [from, to). */
   overviewCounts(from: string, to: string): Promise<OverviewCounts>;
   /** An entity's other live decisions, newest first, each with its current disposition. */

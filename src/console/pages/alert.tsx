@@ -68,7 +68,9 @@ export async function alertPage(c: Context, deps: ConsoleDeps) {
           {may(user, 'feedback') ? (
             <form method="post" action={`/alerts/${encodeURIComponent(alertId)}/disposition`} class="stack" data-testid="disposition-form">
               <Csrf user={user} />
+              {/* Both fixed when the form is drawn, so sending it twice is the same disposition, recorded once. */}
               <input type="hidden" name="idempotencyKey" value={`console-${randomUUID()}`} />
+              <input type="hidden" name="decidedAt" value={deps.now().toISOString()} />
               <label>Disposition
                 <select name="disposition" required>
                   {DISPOSITIONS.map((d) => <option value={d}>{d}</option>)}
@@ -135,7 +137,8 @@ export async function recordDisposition(c: Context, deps: ConsoleDeps) {
   const alertId = c.req.param('alertId') ?? '';
   const form = c.get('form');
   const item = {
-    alertId, disposition: form.disposition, analystId: form.analystId?.trim(), decidedAt: deps.now().toISOString(),
+    // The time the form was drawn (the feedback schema bounds it, as it bounds any client's); without one, now.
+    alertId, disposition: form.disposition, analystId: form.analystId?.trim(), decidedAt: form.decidedAt || deps.now().toISOString(),
     ...(form.note ? { note: form.note } : {}), ...(form.idempotencyKey ? { idempotencyKey: form.idempotencyKey } : {}),
   };
   const outcome = await commitFeedback(deps.feedback, [item]);

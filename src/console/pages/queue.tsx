@@ -1,7 +1,7 @@
 /** @module The analysts' queue: recent review and escalate decisions, riskiest first, filtered and keyset-paged. */
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { type QueueFilter, queueCursorSchema, queueFilterSchema } from '../../store/console-queries.ts';
+import { QUEUE_SCAN_LIMIT, type QueueFilter, queueCursorSchema, queueFilterSchema } from '../../store/console-queries.ts';
 import type { ConsoleDeps } from '../console-deps.ts';
 import { refuse } from '../form.ts';
 import { score, when } from '../format.ts';
@@ -60,11 +60,10 @@ export async function queuePage(c: Context, deps: ConsoleDeps) {
     return refuse(c, 400, issue ? `queue filter '${issue.path.join('.')}': ${issue.message}` : `queue filter: ${(err as Error).message}`);
   }
   const started = performance.now();
-  const rows = await deps.store.queuePage(filter);
+  const { rows, next, scanLimited } = await deps.store.queuePage(filter);
   const ms = performance.now() - started;
   const q = parsed.data;
-  const last = rows.at(-1);
-  const nextQuery = last && rows.length === QUEUE_PAGE_SIZE ? new URLSearchParams({ ...raw, after: `${last.score === null ? 'null' : String(last.score)}:${last.seq}` }).toString() : undefined;
+  const nextQuery = next ? new URLSearchParams({ ...raw, after: `${next.score === null ? 'null' : String(next.score)}:${next.seq}` }).toString() : undefined;
   const firstQuery = new URLSearchParams(Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'after'))).toString();
   return c.html(
     <Layout title="Queue" active="/queue" user={c.get('consoleUser')}>
@@ -92,7 +91,9 @@ export async function queuePage(c: Context, deps: ConsoleDeps) {
         <a href="/queue" class="button secondary">Clear</a>
       </form>
       {rows.length === 0 ? (
-        <div class="empty">No review or escalate decisions match{q.after ? ' past this page' : ''}.</div>
+        <div class="empty">{scanLimited
+          ? `None of the next ${QUEUE_SCAN_LIMIT.toLocaleString('en-US')} queue decisions match; "keep searching" looks further down the list.`
+          : `No review or escalate decisions match${q.after ? ' past this page' : ''}.`}</div>
       ) : (
         <table data-testid="queue">
           <thead>
@@ -117,8 +118,8 @@ export async function queuePage(c: Context, deps: ConsoleDeps) {
       )}
       <div class="pager">
         {q.after ? <a href={`/queue${firstQuery ? `?${firstQuery}` : ''}`}>« first page</a> : null}
-        {nextQuery ? <a href={`/queue?${nextQuery}`} rel="next">next page »</a> : null}
-        <span class="muted">{rows.length} shown · {ms.toFixed(1)} ms</span>
+        {nextQuery ? <a href={`/queue?${nextQuery}`} rel="next">{scanLimited ? 'keep searching »' : 'next page »'}</a> : null}
+        <span class="muted">{rows.length} shown{scanLimited ? ` (this page stopped after ${QUEUE_SCAN_LIMIT.toLocaleString('en-US')} decisions; more may match further down)` : ''} · {ms.toFixed(1)} ms</span>
       </div>
     </Layout>,
   );
