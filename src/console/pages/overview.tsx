@@ -8,9 +8,19 @@ import type { StoreHealth } from '../../store/decision-store.ts';
 import type { OverviewCounts } from '../../store/console-queries.ts';
 import type { ConsoleDeps } from '../console-deps.ts';
 import { Chart, Layout, Tile } from '../layout.tsx';
+import { TtlCache } from '../ttl-cache.ts';
 import { count, DECISION_COLORS, DECISIONS, pct, ruleFamily } from '../format.ts';
 
 const DAY_MS = 86_400_000;
+/** How long the overview's counts are reused (they read every decision of the period). */
+export const OVERVIEW_TTL_S = 30;
+
+const caches = new WeakMap<ConsoleDeps, TtlCache<OverviewCounts>>();
+function overviewCache(deps: ConsoleDeps): TtlCache<OverviewCounts> {
+  let cache = caches.get(deps);
+  if (!cache) caches.set(deps, (cache = new TtlCache(OVERVIEW_TTL_S * 1000)));
+  return cache;
+}
 
 /** GET /: the overview of the last `days` (7, 30, 90 or 365; default 30) UTC days. */
 export async function overviewPage(c: Context, deps: ConsoleDeps) {
@@ -18,8 +28,8 @@ export async function overviewPage(c: Context, deps: ConsoleDeps) {
   const now = deps.now();
   const to = new Date(Math.ceil(now.getTime() / DAY_MS) * DAY_MS);
   const from = new Date(to.getTime() - days * DAY_MS);
-  const [counts, health] = await Promise.all([
-    deps.store.overviewCounts(from.toISOString(), to.toISOString()),
+  const [{ value: counts, at }, health] = await Promise.all([
+    overviewCache(deps).get(`${from.toISOString()}/${to.toISOString()}`, () => deps.store.overviewCounts(from.toISOString(), to.toISOString())),
     withDeadline(deps.store.health(), 2000, 'store health').catch((err: Error): StoreHealth => ({ ok: false, error: err.message })),
   ]);
   const live = summariseArm(counts.groups, { arm: 'live', role: 'control', positive: deps.positive, minutesPerAlert: 15, confidence: 0.95 });
@@ -36,6 +46,7 @@ export async function overviewPage(c: Context, deps: ConsoleDeps) {
           </select>
         </label>
         <button type="submit" class="secondary">Show</button>
+        <span class="muted">decision counts as of {new Date(at).toISOString().slice(11, 19)}Z (kept for {OVERVIEW_TTL_S} s)</span>
       </form>
       <div class="tiles" data-testid="tiles">
         <Tile label="Alerts scored" value={count(live.alerts)} note={`${from.toISOString().slice(0, 10)} to ${new Date(to.getTime() - 1).toISOString().slice(0, 10)}`} />
