@@ -12,6 +12,7 @@ import type { ConsoleDeps } from './console-deps.ts';
 import { formAction, MAX_FORM_BYTES, refuse } from './form.ts';
 import { alertPage, recordDisposition } from './pages/alert.tsx';
 import { loginPage } from './pages/login.tsx';
+import { addModelPages } from './pages/models.tsx';
 import { overviewPage } from './pages/overview.tsx';
 import { queuePage } from './pages/queue.tsx';
 import { clearSessionCookie, consoleSession, safeNext, SESSION_COOKIE, setSessionCookie } from './session.ts';
@@ -83,5 +84,5 @@ export function addConsoleRoutes(app: Hono, deps: ConsoleDeps): void {
   // Each page group registers its own routes (GET pages, form POSTs through formAction):
   // thresholds
   // experiments
-  // models
+  addModelPages(app, deps);
 }

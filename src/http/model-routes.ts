@@ -54,9 +54,7 @@ export function addModelRoutes(app: Hono, o: ModelRouteOptions): void {
     const note = await readNote(c);
     if (typeof note === 'object') return c.json(note, 400);
     try {
-      const { current, target } = await fromStore(() => rollbackTarget(log));
-      const recorded = await swapAndRecord(c, target, (actor) => log.record({ model: target, action: 'rollback', actor, note, expectedLatestSeq: current.seq }));
-      return c.json(recorded);
+      return c.json(await rollbackModel({ registry, activations: log, actor: actorOf(c), note }));
     } catch (err) {
       return failure(c, err as Error);
     }
@@ -67,32 +65,87 @@ export function addModelRoutes(app: Hono, o: ModelRouteOptions): void {
     if (typeof note === 'object') return c.json(note, 400);
     const model = { name: c.req.param('name'), version: c.req.param('version') };
     try {
-      return c.json(await swapAndRecord(c, model, log && ((actor) => log.record({ model, action: 'activate', actor, note }))));
+      return c.json(await activateModel(model, { registry, activations: log, actor: actorOf(c), note }));
     } catch (err) {
       return failure(c, err as Error);
     }
   });
-
-  /** Load and probe `model`, record the entry (if any) only once it passed, then swap this replica. */
-  async function swapAndRecord(c: Context, model: ModelRef, record?: (actor: string) => Promise<ActivationEntry>) {
-    const actor = c.get('apiKey')?.name ?? 'anonymous';
-    const recorded: { entry: ActivationEntry | null } = { entry: null };
-    const m = await registry.activate(model.name, model.version, {
-      beforeSwap: async () => {
-        if (record) recorded.entry = await fromStore(() => record(actor));
-      },
-    });
-    return { active: { name: m.name, version: m.version }, activation: recorded.entry };
-  }
 }
 
-/** One place where domain errors become HTTP statuses. */
+/** Who acts: the API key's name, or 'anonymous' when the server runs without keys. */
+function actorOf(c: Context): string {
+  return c.get('apiKey')?.name ?? 'anonymous';
+}
+
+/** What activate and rollback need: the registry of this replica, the shared log (if any), who acts and why. */
+export interface ModelActionOptions {
+  registry: ModelRegistry;
+  activations?: ActivationLog;
+  actor: string;
+  note?: string;
+  /**
+   * Act only if the log's latest entry still has this seq (null: an empty log), so what a person
+   * confirmed (from what, to what) is what is recorded; the API does not send it.
+   */
+  expectedLatestSeq?: number | null;
+}
+
+/** What activate and rollback answer: the model now serving here, and the log entry recorded (null without a log). */
+export interface ModelActionResult {
+  active: ModelRef;
+  activation: ActivationEntry | null;
+}
+
+/**
+ * Activate `model` (POST /v1/models/:name/:version/activate and the console's promote): load and
+ * probe it, record the entry in the log (if any) only once it passed, then swap this replica.
+ */
+export function activateModel(model: ModelRef, o: ModelActionOptions): Promise<ModelActionResult> {
+  const { activations: log, actor, note, expectedLatestSeq } = o;
+  return swapAndRecord(o.registry, model, log && (() => log.record({ model, action: 'activate', actor, note, expectedLatestSeq })));
+}
+
+/**
+ * Roll back to the model before the current log entry (POST /v1/models/rollback and the console's
+ * rollback), recorded only if the log has not moved since its target was read.
+ */
+export async function rollbackModel(o: ModelActionOptions & { activations: ActivationLog }): Promise<ModelActionResult> {
+  const { activations: log, actor, note } = o;
+  const { current, target } = await fromStore(() => rollbackTarget(log));
+  if (o.expectedLatestSeq !== undefined && o.expectedLatestSeq !== current.seq) throw new ActivationConflictError(current, o.expectedLatestSeq);
+  return swapAndRecord(o.registry, target, () => log.record({ model: target, action: 'rollback', actor, note, expectedLatestSeq: current.seq }));
+}
+
+/** Load and probe `model`, record the entry (if any) only once it passed, then swap this replica. */
+async function swapAndRecord(registry: ModelRegistry, model: ModelRef, record?: () => Promise<ActivationEntry>): Promise<ModelActionResult> {
+  const recorded: { entry: ActivationEntry | null } = { entry: null };
+  const m = await registry.activate(model.name, model.version, {
+    beforeSwap: async () => {
+      if (record) recorded.entry = await fromStore(record);
+    },
+  });
+  return { active: { name: m.name, version: m.version }, activation: recorded.entry };
+}
+
+/** An activate or rollback failure as an HTTP status, an API error code and a message saying what to do. */
+export interface ModelActionFailure {
+  status: 404 | 409 | 422 | 503;
+  code: 'not_found' | 'nothing_to_roll_back' | 'conflict' | 'store_unavailable' | 'activation_failed';
+  message: string;
+}
+
+/** One place where domain errors of activate and rollback become HTTP statuses (the API's and the console's). */
+export function modelActionFailure(err: Error): ModelActionFailure {
+  if (err instanceof UnknownModelError) return { status: 404, code: 'not_found', message: err.message };
+  if (err instanceof NothingToRollBackError) return { status: 409, code: 'nothing_to_roll_back', message: err.message };
+  if (err instanceof ActivationConflictError) return { status: 409, code: 'conflict', message: `${err.message}; read GET /v1/models/activations and retry` };
+  if (err instanceof ActivationStoreError) return { status: 503, code: 'store_unavailable', message: err.message };
+  return { status: 422, code: 'activation_failed', message: `${err.message}; the previous model keeps serving and nothing was recorded` };
+}
+
 function failure(c: Context, err: Error) {
-  if (err instanceof UnknownModelError) return c.json(apiError('not_found', err.message), 404);
-  if (err instanceof NothingToRollBackError) return c.json(apiError('nothing_to_roll_back', err.message), 409);
-  if (err instanceof ActivationConflictError) return c.json(apiError('conflict', `${err.message}; read GET /v1/models/activations and retry`), 409);
-  if (err instanceof ActivationStoreError) return c.json(apiError('store_unavailable', err.message), 503);
-  return c.json(apiError('activation_failed', `${err.message}; the previous model keeps serving and nothing was recorded`), 422);
+  const f = modelActionFailure(err);
+  return c.json(apiError(f.code, f.message), f.status);
 }
 
 /** Runs a log call, turning database failures into ActivationStoreError; the log's own errors pass through. */

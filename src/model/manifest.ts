@@ -15,7 +15,7 @@ export const SPEC_HASH_MISMATCH = 'spec_hash_mismatch';
 
 // Names and versions become directories (models/<name>/<version>), so they must be one safe path segment;
 // a leading dot is reserved for the temporary directories writeBundle renames into place.
-const pathSegment = z
+export const pathSegment = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-", starting with a letter or digit');
 const probability = z.number().min(0).max(1);
