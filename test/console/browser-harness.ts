@@ -35,6 +35,8 @@ export interface ConsoleServerOptions {
   versions?: string[];
   /** More `winnow serve` flags. */
   args?: string[];
+  /** The server's log level (default warn; info writes the access log). */
+  logLevel?: 'info' | 'warn';
 }
 
 export interface ConsoleServer {
@@ -70,7 +72,7 @@ export async function startConsoleServer(o: ConsoleServerOptions = {}): Promise<
     writeFileSync(join(dir, 'keys.json'), JSON.stringify([...entries, pipeline.entry]));
     args.push('--api-keys', join(dir, 'keys.json'));
   }
-  const serve = await startServe(args, { timeoutMs: 60_000 });
+  const serve = await startServe(args, { timeoutMs: 60_000, env: { WINNOW_LOG_LEVEL: o.logLevel ?? 'warn' } });
   let files = 0;
   /** Writes `rows` as a CSV with alert ids made unique to this file (seeds restart the ids at 1) and replays it. */
   const send = async (rows: AlertRow[], feedback: boolean) => {

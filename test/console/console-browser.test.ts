@@ -22,7 +22,7 @@ afterAll(async () => {
 describe('the console without keys (loopback)', () => {
   let server: ConsoleServer;
   beforeAll(async () => {
-    server = await startConsoleServer();
+    server = await startConsoleServer({ logLevel: 'info' });
   }, 120_000);
   afterAll(async () => {
     await server?.close();
@@ -100,6 +100,29 @@ describe('the console without keys (loopback)', () => {
       await store.close();
     }
     await page.close();
+  });
+
+  it('reads with JavaScript off', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    for (const path of ['/', '/queue', '/thresholds', '/experiments', '/models']) {
+      const res = await page.goto(`${server.url}${path}`);
+      expect(res?.status(), path).toBe(200);
+      expect(await page.locator('main h1').count(), path).toBe(1);
+      expect((await page.locator('main').innerText()).length, path).toBeGreaterThan(100);
+    }
+    await context.close();
+  });
+
+  it('writes no customer attribute values, filter values or notes to the log', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/queue?segment=vip&rule=tm_structuring`);
+    await page.close();
+    const log = server.serve.stderr();
+    expect(log).toContain('"path":"/queue"');
+    expect(log).not.toContain('segment=vip');
+    expect(log).not.toContain('structuring below the reporting threshold');
+    expect(log).not.toContain('ana.lyst');
   });
 });
 
