@@ -6,3 +6,4 @@ export { simulationChart, selectionText, type SimulationChartContext } from './s
 export { el, escapeXml, formatThreshold, percent, polyline, px, svgDocument, text } from './svg.ts';
 export { countLabel, stackedColumns, type StackedColumnsSpec } from './stacked-columns.ts';
 export { contributionChart, contributionChartHeight, type ContributionChartSpec, type ContributionRow } from './contribution-chart.ts';
+export { intervalChart, type IntervalChartSpec, type IntervalPoint } from './interval-chart.ts';

@@ -11,6 +11,7 @@ import { findKey } from '../http/auth.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { formAction, MAX_FORM_BYTES, refuse } from './form.ts';
 import { alertPage, recordDisposition } from './pages/alert.tsx';
+import { addExperimentPages } from './pages/experiments.tsx';
 import { loginPage } from './pages/login.tsx';
 import { addModelPages } from './pages/models.tsx';
 import { overviewPage } from './pages/overview.tsx';
@@ -83,6 +84,6 @@ export function addConsoleRoutes(app: Hono, deps: ConsoleDeps): void {
   app.post('/alerts/:alertId/disposition', formAction('feedback', (c) => recordDisposition(c, deps)));
   // Each page group registers its own routes (GET pages, form POSTs through formAction):
   // thresholds
-  // experiments
+  addExperimentPages(app, deps);
   addModelPages(app, deps);
 }
