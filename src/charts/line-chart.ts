@@ -28,6 +28,8 @@ export interface LineChartSpec {
   xLabel: string;
   yLabel: string;
   xLog: boolean;
+  /** Tick labels of a linear x axis (default: the value, to 6 significant digits). */
+  xFormat?: (v: number) => string;
   /** y values are shares in [0, 1], labelled as percentages. */
   series: LineSeries[];
   markers?: LineMarker[];
@@ -66,7 +68,7 @@ export function lineChart(spec: LineChartSpec, x0 = 0, y0 = 0): string {
     }
   }
   if (lo > hi) [lo, hi] = spec.xLog ? [0.001, 1] : [0, 1];
-  const x: Scale = spec.xLog ? logScale([lo, hi], [plot.left, plot.right]) : linearScale([lo, hi === lo ? lo + 1 : hi], [plot.left, plot.right], (v) => String(+v.toPrecision(6)));
+  const x: Scale = spec.xLog ? logScale([lo, hi], [plot.left, plot.right]) : linearScale([lo, hi === lo ? lo + 1 : hi], [plot.left, plot.right], spec.xFormat ?? ((v) => String(+v.toPrecision(6))));
   const y = linearScale([0, 1], [plot.bottom, plot.top], (v) => `${Math.round(v * 100)}%`, 10);
   const parts: string[] = [];
 

@@ -3,6 +3,7 @@ import type { DriftMonitor } from '../drift/drift-monitor.ts';
 import type { ExperimentRouteOptions } from '../http/experiment-routes.ts';
 import type { FeedbackRouteOptions } from '../http/feedback-routes.ts';
 import type { FallbackSource } from '../http/model-status.ts';
+import type { Policy } from '../policy/index.ts';
 import type { ModelRegistry } from '../registry/model-registry.ts';
 import type { ActivationLog } from '../store/activation-log.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
@@ -28,5 +29,7 @@ export interface ConsoleDeps {
   /** False while decision records cannot be written. */
   storeHealthy(): boolean;
   modelFallback?: FallbackSource;
+  /** The policy deciding for the active model now (never-suppressed rules, bands, sample rate). */
+  servingPolicy(): Policy;
   now(): Date;
 }

@@ -16,6 +16,7 @@ import { loginPage } from './pages/login.tsx';
 import { addModelPages } from './pages/models.tsx';
 import { overviewPage } from './pages/overview.tsx';
 import { queuePage } from './pages/queue.tsx';
+import { addThresholdPages } from './pages/thresholds.tsx';
 import { clearSessionCookie, consoleSession, safeNext, SESSION_COOKIE, setSessionCookie } from './session.ts';
 
 /** Static files under /console/assets/ (every file of that folder), read once at start. */
@@ -83,7 +84,7 @@ export function addConsoleRoutes(app: Hono, deps: ConsoleDeps): void {
   app.get('/alerts/:alertId', (c) => alertPage(c, deps));
   app.post('/alerts/:alertId/disposition', formAction('feedback', (c) => recordDisposition(c, deps)));
   // Each page group registers its own routes (GET pages, form POSTs through formAction):
-  // thresholds
+  addThresholdPages(app, deps);
   addExperimentPages(app, deps);
   addModelPages(app, deps);
 }

@@ -6,6 +6,7 @@ import type { ModelRegistry } from '../registry/model-registry.ts';
 import { type AlertLimits, DEFAULT_LIMITS, scoreRequestSchema } from '../serving/alert-schema.ts';
 import { type AlertResult, type Decider, type HistorySource, scoreAlerts } from '../serving/score-alerts.ts';
 import { type ExperimentRuntime, scoreExperiment } from '../serving/experiment-scoring.ts';
+import { servingPolicy, type ServingPolicyOptions } from '../serving/policy-decider.ts';
 import { addExperimentRoutes, type ExperimentRouteOptions } from './experiment-routes.ts';
 import { type ApiKey, requireScope } from './auth.ts';
 import type { ActivationLog } from '../store/activation-log.ts';
@@ -85,7 +86,12 @@ export interface AppOptions {
    * The web console at `/` (src/console): pages over this store, acting through the same paths as
    * the API. Absent, `/` is 404 as before.
    */
-  console?: { store: DecisionStore; positive: readonly string[] };
+  console?: {
+    store: DecisionStore;
+    positive: readonly string[];
+    /** What the policy was built from (as given to policyForModels), so the thresholds page starts from the serving policy. */
+    policy?: ServingPolicyOptions;
+  };
   /** Set while an older verified model serves because the activation log's latest bundle cannot (/readyz stays 200, shows it; /metrics too). */
   modelFallback?: FallbackSource;
 }
@@ -190,6 +196,7 @@ export function createApp(o: AppOptions): Hono {
       sessions: new ConsoleSessions(keys), reasons: new DecisionExplainer(o.registry), modelFallback: o.modelFallback,
       feedback: { store: o.console.store, deadlineMs: storeDeadlineMs, inFlight: feedbackCalls, onCommitted: (created, duplicates, unmatched) => metrics.observeFeedback(created, duplicates, unmatched) },
       experiments: o.experiments?.routes, storeHealthy: () => o.storeHealthy?.() ?? true, now: () => new Date(),
+      servingPolicy: () => servingPolicy(o.console?.policy ?? {}, o.registry.active),
     });
   }
   const openApi = openApiDocument(limits);

@@ -1,13 +1,11 @@
 /** @module The `simulate` use case: score a labelled file with a bundle and analyse every closing threshold on it. */
 import type { Manifest } from '../model/index.ts';
-import { type Selection, type Simulation, type SimulationAlerts, simulateThresholds } from '../thresholds/index.ts';
+import type { Selection } from '../thresholds/index.ts';
 import { columnIndex } from './columns.ts';
 import { scoreLabelled, type ScoredLabelled } from './score-labelled.ts';
-import { timeOrderedSplit } from './split.ts';
+import { type Period, type ScoredSimulation, simulateScored } from './simulate-scored.ts';
 
-/** Periods a review budget and the workload can be stated in; a month is an average calendar month. */
-export const PERIODS = { day: 86_400_000, week: 7 * 86_400_000, month: (365.25 / 12) * 86_400_000 } as const;
-export type Period = keyof typeof PERIODS;
+export { PERIODS, type Period } from './simulate-scored.ts';
 
 /** Group value of an alert whose group cell is empty. */
 export const MISSING_GROUP = '(missing)';
@@ -37,24 +35,13 @@ export interface SimulateOptions {
 }
 
 /** The analysis and what it was run on. */
-export interface SimulateResult {
+export interface SimulateResult extends ScoredSimulation {
   manifest: Manifest;
   labelledRows: number;
-  evaluatedRows: number;
-  fitRows: number;
-  checkRows: number;
   weightColumn?: string;
   /** Time column the rows were ordered and timed by; absent when file order was taken as time order. */
   timeColumn?: string;
-  period: Period;
-  /** Periods the fitted rows and the checked rows span, when times are known. */
-  fitPeriods?: number;
-  checkPeriods?: number;
   groupColumn?: string;
-  neverSuppress: string[];
-  /** --never-suppress rule ids that no evaluated alert carries (probably misspelt). */
-  unknownNeverSuppress: string[];
-  simulation: Simulation;
 }
 
 /** Score `data` with `model` and choose thresholds on it (on its earlier part, with `checkFraction`). */
@@ -62,55 +49,21 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const checkFraction = o.checkFraction ?? 0;
   if (!(checkFraction >= 0 && checkFraction < 1)) throw new Error(`--check-fraction must be in [0, 1), got ${checkFraction}`);
   const s = await scoreLabelled({ ...o, keepTimes: true });
-  const period = o.period ?? 'day';
-  const n = s.rows.length;
   const neverSuppress = [...new Set(o.neverSuppress ?? [])];
   const rules = neverSuppress.length > 0 ? cellsOf(s, o.ruleColumn ?? 'rule_id', 'rule') : undefined;
-  const alwaysReview = rules && Uint8Array.from(rules, (r) => (neverSuppress.includes(r) ? 1 : 0));
-  const groupValues = o.groupColumn ? cellsOf(s, o.groupColumn, 'group') : undefined;
-  const groupNames = groupValues && [...new Set(groupValues)].sort();
-  const groupIndex = groupNames && new Map(groupNames.map((g, i) => [g, i]));
-
-  const { train: fitRows, holdout: checkRows } = timeOrderedSplit(Int32Array.from({ length: n }, (_, i) => i), s.times, { holdout: checkFraction, valid: 0 });
-  if (fitRows.length === 0) throw new Error(`${o.data}: --check-fraction ${checkFraction} leaves no rows to choose thresholds on`);
-  const alertsOf = (rows: Int32Array, periods: number | undefined): SimulationAlerts => ({
-    labels: Float32Array.from(rows, (r) => s.labels[r]),
-    scores: Float32Array.from(rows, (r) => s.scores[r]),
-    weights: s.weights && Float32Array.from(rows, (r) => s.weights![r]),
-    alwaysReview: alwaysReview && Uint8Array.from(rows, (r) => alwaysReview[r]),
-    group: groupValues && Int32Array.from(rows, (r) => groupIndex!.get(groupValues[r])!),
-    groupNames,
-    periods,
-  });
-  const periodMs = PERIODS[period];
-  const times = s.times;
-  const span = (rows: Int32Array, from?: number, to?: number) => {
-    const ms = times && spanOf(rows, times, from, to);
-    return ms === undefined ? undefined : ms / periodMs;
-  };
-  const checkStart = checkRows.length > 0 && times ? times[checkRows[0]] : undefined;
-  const fitPeriods = span(fitRows, s.since, checkStart ?? s.until);
-  const checkPeriods = checkRows.length > 0 ? span(checkRows, checkStart, s.until) : undefined;
-  const simulation = simulateThresholds(
-    alertsOf(fitRows, fitPeriods),
-    { selection: o.selection, minutesPerAlert: o.minutesPerAlert, byGroup: Boolean(o.groupColumn), minGroupPositives: o.minGroupPositives, minGroupRecall: o.minGroupRecall },
-    checkRows.length > 0 ? alertsOf(checkRows, checkPeriods) : undefined,
+  const groups = o.groupColumn ? cellsOf(s, o.groupColumn, 'group') : undefined;
+  if (s.rows.length - Math.round(s.rows.length * checkFraction) === 0) throw new Error(`${o.data}: --check-fraction ${checkFraction} leaves no rows to choose thresholds on`);
+  const result = simulateScored(
+    { labels: s.labels, scores: s.scores, weights: s.weights, times: s.times, since: s.since, until: s.until, rules, groups },
+    { selection: o.selection, period: o.period, minutesPerAlert: o.minutesPerAlert, minGroupPositives: o.minGroupPositives, minGroupRecall: o.minGroupRecall, neverSuppress, checkFraction },
   );
   return {
     manifest: s.manifest,
     labelledRows: s.labelledRows,
-    evaluatedRows: n,
-    fitRows: fitRows.length,
-    checkRows: checkRows.length,
     weightColumn: s.weightColumn,
     timeColumn: s.timeColumn,
-    period,
-    fitPeriods,
-    checkPeriods,
     groupColumn: o.groupColumn,
-    neverSuppress,
-    unknownNeverSuppress: rules ? neverSuppress.filter((r) => !rules.includes(r)) : [],
-    simulation,
+    ...result,
   };
 }
 
@@ -121,20 +74,4 @@ function cellsOf(s: ScoredLabelled, column: string, role: string): string[] {
     const v = values[r];
     return v === null || v === undefined || v === '' ? MISSING_GROUP : String(v);
   });
-}
-
-/**
- * Milliseconds the rows cover: from `from` (else their earliest time) to `to` (else their latest). The
- * first-to-last span falls short of the true one by about one gap between alerts, negligible for the
- * thousands of alerts a threshold is chosen on; an instant (0) gives no span.
- */
-function spanOf(rows: Int32Array, times: Float64Array, from?: number, to?: number): number | undefined {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const r of rows) {
-    lo = Math.min(lo, times[r]);
-    hi = Math.max(hi, times[r]);
-  }
-  const ms = (to ?? hi) - (from ?? lo);
-  return ms > 0 ? ms : undefined;
 }

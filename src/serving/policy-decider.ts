@@ -11,17 +11,27 @@ export function policyDecider(policy: CompiledPolicy): Decider {
   };
 }
 
+/** What `winnow serve` was told about its policy: a policy file, and the never-suppressed rules of the default one. */
+export interface ServingPolicyOptions {
+  policy?: Policy;
+  neverSuppress?: readonly string[];
+}
+
+/** The policy that decides for `model`: the policy file's, else the default ladder from the bundle's recommended thresholds. */
+export function servingPolicy(options: ServingPolicyOptions, model: LoadedModel): Policy {
+  return options.policy ?? policyFromThresholds(model.manifest.thresholds, { neverSuppress: options.neverSuppress ?? [] });
+}
+
 /**
- * The policy for a model: the policy file's, when one is configured, else the default ladder
+ * The Decider for a model: the policy file's, when one is configured, else the default ladder
  * built from the bundle's recommended thresholds. Compiled once per model, not per request.
  */
-export function policyForModels(options: { policy?: Policy; neverSuppress?: readonly string[] } = {}): (model: LoadedModel) => Decider {
+export function policyForModels(options: ServingPolicyOptions = {}): (model: LoadedModel) => Decider {
   const cache = new WeakMap<LoadedModel, Decider>();
   return (model) => {
     let d = cache.get(model);
     if (!d) {
-      const policy = options.policy ?? policyFromThresholds(model.manifest.thresholds, { neverSuppress: options.neverSuppress ?? [] });
-      d = policyDecider(compilePolicy(policy));
+      d = policyDecider(compilePolicy(servingPolicy(options, model)));
       cache.set(model, d);
     }
     return d;

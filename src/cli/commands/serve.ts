@@ -189,7 +189,7 @@ export const serveCommand: Command = {
       ...access,
       drift: new DriftMonitor(integer(v, 'drift-window', DEFAULT_DRIFT_WINDOW, 1)),
       metrics, log: (line) => logger.info(line, 'request'), reasonCodes, explainBudgetMs,
-      registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store, feedback: store, console: { store, positive }, history: storeHistory(store, positive),
+      registry, policyFor: policyForModels({ policy, neverSuppress }), apiKeys, decisions: store, feedback: store, console: { store, positive, policy: { policy, neverSuppress } }, history: storeHistory(store, positive),
       activations, modelFallback: () => follower.fallback,
       experiments: { current: () => experiments.current(), routes: { store, positive, prepare: (d) => experiments.prepare(d), onChange: () => experiments.poll() } },
       storeHealthy: () => writer.healthy(), recordTimeoutMs,
