@@ -22,10 +22,11 @@ import { clearSessionCookie, consoleSession, safeNext, SESSION_COOKIE, setSessio
 /** Static files under /console/assets/ (every file of that folder), read once at start. */
 const ASSET_TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 const ASSETS_DIR = new URL('./assets/', import.meta.url);
-const ASSETS: Record<string, { type: string; body: string }> = Object.fromEntries(
+// A Map, not an object: a name like 'valueOf' or '__proto__' must not find Object.prototype's members.
+const ASSETS = new Map<string, { type: string; body: string }>(
   readdirSync(ASSETS_DIR).filter((name) => extname(name) in ASSET_TYPES).map((name) => [
     name, { type: ASSET_TYPES[extname(name)], body: readFileSync(new URL(name, ASSETS_DIR), 'utf8') },
-  ]),
+  ] as const),
 );
 
 /** Security headers on every console page: no framing, no sniffing, scripts and styles from winnow only. */
@@ -40,7 +41,7 @@ const PAGE_HEADERS = {
 export function addConsoleRoutes(app: Hono, deps: ConsoleDeps): void {
   const { sessions } = deps;
   app.get('/console/assets/:name', (c) => {
-    const asset = ASSETS[c.req.param('name')];
+    const asset = ASSETS.get(c.req.param('name'));
     if (!asset) return refuse(c, 404, `no console asset '${c.req.param('name')}'`);
     return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff' });
   });
