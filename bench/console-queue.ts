@@ -1,12 +1,12 @@
 /**
- * @module Groundwork for issue 16's queue page ("answers in under 200 ms with 1M decisions"): how
- * long the queue's query takes on the real schema with 1M decisions, with today's indexes and with
- * a candidate index, for the first page and a keyset page deep in the list, with and without
- * filters. Nothing in src/ uses these queries yet; this chooses the index before the page is built.
+ * @module Issue 16's target: "the queue answers in under 200 ms with 1M decisions stored". Fills a
+ * SQLite store (the real schema, through the store's migrations) with --rows decisions over 90 days,
+ * ~78% of them review/escalate, feedback on 60% of those; starts the real `winnow serve` on it; then
+ * for --seconds (default 60) requests the console's queue page (GET /queue, the full HTML answer)
+ * round robin over first pages, filters and deep keyset pages, one request at a time, and reports
+ * latency percentiles per URL. The alert and overview pages are timed too, for reference.
  *
- * Usage: npx tsx bench/console-queue.ts [--rows 1000000] [--keep DIR]
- * Fills a fresh SQLite store (migrated to the latest schema) with --rows decisions over 90 days,
- * ~40% of them review/escalate, and feedback on 60% of those; then times each query 20 times.
+ * Usage: npx tsx bench/console-queue.ts [--rows 1000000] [--seconds 60] [--keep DIR]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +17,9 @@ import { toRow } from '../src/store/decision-table.ts';
 import { parseDecisionRecords } from '../src/store/decision-record.ts';
 import { migrateToLatest } from '../src/store/migrations/index.ts';
 import { openSqliteDb } from '../src/store/sqlite.ts';
+import { startServe } from '../test/helpers/serve-process.ts';
 
-const { values: opt } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, keep: { type: 'string' } } });
+const { values: opt } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '60' }, keep: { type: 'string' } } });
 const ROWS = Number(opt.rows);
 const dir = opt.keep ?? mkdtempSync(join(tmpdir(), 'winnow-queue-'));
 const path = join(dir, 'winnow.db');
@@ -71,40 +72,47 @@ function record(i: number) {
 
 const counts = db.prepare(`SELECT decision, count(*) AS n FROM decisions GROUP BY decision`).all();
 say(`store: ${JSON.stringify(counts)}, feedback ${(db.prepare('SELECT count(*) AS n FROM feedback').get() as { n: number }).n}`);
+const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT seq FROM decisions d WHERE d.decision IN ('review', 'escalate') AND NOT d.shadow AND d.score IS NOT NULL ORDER BY d.score DESC, d.seq DESC LIMIT 50`).all() as { detail: string }[]).map((p) => p.detail).join('; ');
+db.close();
 
-const COLUMNS = 'seq, alert_id, decided_at, rule_id, segment, score, band, decision';
-const week = new Date(start + 83 * 86_400_000).toISOString();
-const queries: [string, string, unknown[]][] = [
-  ['first page, all review/escalate', `SELECT ${COLUMNS} FROM decisions WHERE decision IN ('review', 'escalate') AND NOT shadow ORDER BY score DESC, seq DESC LIMIT 50`, []],
-  ['keyset page at score 0.05', `SELECT ${COLUMNS} FROM decisions WHERE decision IN ('review', 'escalate') AND NOT shadow AND (score, seq) < (0.05, 1e15) ORDER BY score DESC, seq DESC LIMIT 50`, []],
-  ['first page, last 7 days', `SELECT ${COLUMNS} FROM decisions WHERE decision IN ('review', 'escalate') AND NOT shadow AND decided_at >= ? ORDER BY score DESC, seq DESC LIMIT 50`, [week]],
-  ['first page, one rule', `SELECT ${COLUMNS} FROM decisions WHERE decision IN ('review', 'escalate') AND NOT shadow AND rule_id = 'kyc_refresh' ORDER BY score DESC, seq DESC LIMIT 50`, []],
-  ['first page, unlabelled', `SELECT ${COLUMNS} FROM decisions d WHERE decision IN ('review', 'escalate') AND NOT shadow AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.alert_id = d.alert_id) ORDER BY score DESC, seq DESC LIMIT 50`, []],
+// The real server on that store; the console reads through its store thread like any request.
+const server = await startServe(['--data-dir', dir, '--models', 'models'], { timeoutMs: 120_000 });
+const week = new Date(start + 83 * 86_400_000).toISOString().slice(0, 10);
+const urls: [string, string][] = [
+  ['first page', '/queue'],
+  ['escalate only', '/queue?decision=escalate'],
+  ['one rule', '/queue?rule=kyc_refresh'],
+  ['rule with no queue rows', '/queue?rule=no_such_rule'],
+  ['not yet labelled', '/queue?labelled=no'],
+  ['labelled, one segment', '/queue?labelled=yes&segment=vip'],
+  ['last 7 days', `/queue?from=${week}`],
+  ['keyset page at score 0.05', '/queue?after=0.05:999999999'],
+  ['keyset page at score 0.011', '/queue?after=0.011:999999999'],
+  ['alert page', '/alerts/Q-123457'],
+  ['overview (last 30 days)', '/'],
 ];
-
-function time(label: string): void {
-  for (const [name, sql, params] of queries) {
-    const stmt = db.prepare(sql);
-    stmt.all(...params);
-    const ms: number[] = [];
-    for (let r = 0; r < 20; r++) {
-      const t = performance.now();
-      stmt.all(...params);
-      ms.push(performance.now() - t);
-    }
-    ms.sort((a, b) => a - b);
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((p) => p.detail).join('; ');
-    console.log(`| ${label} | ${name} | ${ms[10].toFixed(1)} | ${ms[19].toFixed(1)} | ${plan} |`);
+const cookie = (await fetch(`${server.url}/`)).headers.get('set-cookie')!.split(';')[0];
+const ms = new Map<string, number[]>(urls.map(([name]) => [name, []]));
+const until = Date.now() + Number(opt.seconds) * 1000;
+let requests = 0;
+while (Date.now() < until) {
+  for (const [name, url] of urls) {
+    const t = performance.now();
+    const res = await fetch(`${server.url}${url}`, { headers: { cookie } });
+    const body = await res.text();
+    ms.get(name)!.push(performance.now() - t);
+    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${body.slice(0, 200)}`);
+    requests++;
   }
 }
-
-console.log(`\n${ROWS.toLocaleString('en-US')} decisions, ${new Date().toISOString().slice(0, 16)}Z\n`);
-console.log('| indexes | query | median ms | max ms | plan |');
+await server.stop();
+const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+console.log(`\n${ROWS.toLocaleString('en-US')} decisions (${JSON.stringify(counts)}), ${opt.seconds} s, ${requests} requests one at a time, ${new Date().toISOString().slice(0, 16)}Z`);
+console.log(`queue plan: ${plan}\n`);
+console.log('| GET (full HTML page) | requests | p50 ms | p99 ms | max ms |');
 console.log('|---|---|---|---|---|');
-time("today's");
-db.exec(`CREATE INDEX IF NOT EXISTS bench_queue_idx ON decisions (score DESC, seq DESC) WHERE decision IN ('review', 'escalate') AND NOT shadow`);
-db.exec('ANALYZE');
-time('+ partial (score, seq) on the queue');
-db.exec('DROP INDEX bench_queue_idx');
-db.close();
+for (const [name, url] of urls) {
+  const xs = ms.get(name)!.sort((a, b) => a - b);
+  console.log(`| ${name} \`${url}\` | ${xs.length} | ${q(xs, 0.5).toFixed(1)} | ${q(xs, 0.99).toFixed(1)} | ${xs.at(-1)!.toFixed(1)} |`);
+}
 if (!opt.keep) rmSync(dir, { recursive: true, force: true });

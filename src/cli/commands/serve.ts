@@ -26,7 +26,8 @@ import { ACCESS_FLAGS, ACCESS_FLAGS_USAGE, accessOptions } from '../access-flags
 
 const usage = `Usage: winnow serve [options]
 
-Serve POST /v1/score (and /v1/models, /healthz, /readyz) over the active model bundle.
+Serve POST /v1/score (and /v1/models, /healthz, /readyz) over the active model bundle, and the
+web console at / (overview, queue, alerts, thresholds, experiments, models).
 Every option can also come from the environment variable shown.
 
 Options:
