@@ -175,6 +175,43 @@ describe('the console with API keys', () => {
     await context.close();
   });
 
+  it('a score-only key sees no admin buttons, and its forged admin POSTs get 403 with nothing changed', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, server.url, server.keys['pipeline-only']);
+    await page.goto(`${server.url}/models`);
+    expect(await page.locator('main h1').textContent()).toBe('Models');
+    expect(await page.locator('main a[href^="/models/promote"], main a[href^="/models/rollback"]').count()).toBe(0);
+    await page.goto(`${server.url}/experiments`);
+    expect(await page.locator('main a[href="/experiments/new"], main form[action$="/stop"]').count()).toBe(0);
+    const csrf = (await page.locator('header input[name=_csrf]').getAttribute('value'))!;
+    const forgeries: [string, Record<string, string>][] = [
+      ['/models/promote', { model: 'default/1', note: 'forged' }],
+      ['/models/rollback', { note: 'forged' }],
+      ['/experiments', { id: 'forged', treatmentCloseBelow: '0.5' }],
+      ['/experiments/forged/stop', { reason: 'forged' }],
+    ];
+    for (const [path, form] of forgeries) {
+      const res = await page.request.post(`${server.url}${path}`, { form: { _csrf: csrf, ...form }, headers: { origin: server.url }, maxRedirects: 0 });
+      expect(res.status(), path).toBe(403);
+      expect(await res.text(), path).toContain("lacks the 'admin' scope");
+    }
+    const log = await (await page.request.get(`${server.url}/v1/models/activations`, { headers: { authorization: `Bearer ${server.keys.lead}` } })).json() as { activations: unknown[] };
+    expect(log.activations).toHaveLength(1);
+    const experiments = await (await page.request.get(`${server.url}/v1/experiments`, { headers: { authorization: `Bearer ${server.keys.lead}` } })).json() as { experiments: unknown[] };
+    expect(experiments.experiments).toEqual([]);
+    await context.close();
+    // The same selectors find the buttons for an admin, so the absences above are not vacuous.
+    const admin = await browser.newContext();
+    const adminPage = await admin.newPage();
+    await signIn(adminPage, server.url, server.keys.lead);
+    await adminPage.goto(`${server.url}/models`);
+    expect(await adminPage.locator('main a[href^="/models/promote"], main a[href^="/models/rollback"]').count()).toBeGreaterThan(0);
+    await adminPage.goto(`${server.url}/experiments`);
+    expect(await adminPage.locator('main a[href="/experiments/new"], main form[action$="/stop"]').count()).toBeGreaterThan(0);
+    await admin.close();
+  });
+
   it('an admin form without the session CSRF token is refused', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
