@@ -4,8 +4,9 @@ import { requestId } from 'hono/request-id';
 import type { LoadedModel } from '../registry/loaded-model.ts';
 import type { ModelRegistry } from '../registry/model-registry.ts';
 import { type AlertLimits, DEFAULT_LIMITS, scoreRequestSchema } from '../serving/alert-schema.ts';
-import { type AlertResult, type Decider, type HistorySource, scoreAlerts } from '../serving/score-alerts.ts';
-import { type ExperimentRuntime, scoreExperiment } from '../serving/experiment-scoring.ts';
+import type { AlertResult, Decider, HistorySource } from '../serving/score-alerts.ts';
+import type { ExperimentRuntime } from '../serving/experiment-scoring.ts';
+import { ScoringService } from '../serving/scoring-service.ts';
 import { servingPolicy, type ServingPolicyOptions } from '../serving/policy-decider.ts';
 import { addExperimentRoutes, type ExperimentRouteOptions } from './experiment-routes.ts';
 import { type ApiKey, requireScope } from './auth.ts';
@@ -13,7 +14,7 @@ import type { ActivationLog } from '../store/activation-log.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
 import { apiError } from './errors.ts';
 import { unstorableReason } from '../store/storable-text.ts';
-import { InFlightCalls, withDeadline } from './deadline.ts';
+import { InFlightCalls, withDeadline } from '../serving/deadline.ts';
 import { addFeedbackRoutes } from './feedback-routes.ts';
 import { ClientAbortedError, jsonBodyLimit, readJsonBody } from './json-body.ts';
 import { addModelRoutes } from './model-routes.ts';
@@ -115,6 +116,15 @@ export function createApp(o: AppOptions): Hono {
     });
   }
 
+  const scoring = new ScoringService({
+    registry: o.registry, policyFor: o.policyFor, limits, record: o.record, recordTimeoutMs: o.recordTimeoutMs, recordBacklogFull: o.recordBacklogFull,
+    scoreTimeoutMs: o.scoreTimeoutMs, history: o.history, reasonCodes: o.reasonCodes, explainBudgetMs: o.explainBudgetMs,
+    experiment: () => o.experiments?.current(),
+    observe: (results, model) => {
+      metrics.observeResults(results);
+      drift.observe(model.manifest, results);
+    },
+  });
   const keys = o.apiKeys ?? [];
   app.use(originGuard({ ...o.origins, keysConfigured: keys.length > 0 }));
   app.post(
@@ -129,34 +139,12 @@ export function createApp(o: AppOptions): Hono {
         const issue = parsed.error.issues[0];
         return c.json(apiError('invalid_request', issue.message, issue.path.join('.') || '(body)'), 400);
       }
-      if (o.recordBacklogFull?.()) {
+      const outcome = await scoring.score(parsed.data.alerts, { requestId: c.get('requestId'), explain: parsed.data.explain });
+      if (!outcome.ok) {
         c.header('retry-after', '1');
-        return c.json(apiError('store_backlog', 'decision records are waiting for the store; retry shortly (nothing from this request was scored or recorded)'), 503);
+        return c.json(apiError(outcome.code, outcome.message), 503);
       }
-      const model = o.registry.active;
-      model.acquire();
-      try {
-        const options = { limits, timeoutMs: o.scoreTimeoutMs ?? 2000, history: o.history, explain: parsed.data.explain ?? o.reasonCodes ?? 0, explainBudgetMs: o.explainBudgetMs ?? o.scoreTimeoutMs ?? 2000 };
-        const experiment = o.experiments?.current();
-        const { results, shadow } = experiment
-          ? await scoreExperiment(experiment, model, o.policyFor, parsed.data.alerts, options)
-          : { results: await scoreAlerts(model, o.policyFor(model), parsed.data.alerts, options), shadow: [] };
-        // Shadow results are recorded (flagged) but never answered: they decide nothing.
-        const committed = o.record?.(shadow.length > 0 ? [...results, ...shadow] : results, model, c.get('requestId'));
-        if (committed) {
-          try {
-            await withDeadline(committed, o.recordTimeoutMs ?? 5000, 'decision records (they stay queued)');
-          } catch (err) {
-            c.header('retry-after', '1');
-            return c.json(apiError('record_unavailable', `decisions not acknowledged, retry: ${(err as Error).message}`), 503);
-          }
-        }
-        metrics.observeResults(results);
-        drift.observe(model.manifest, results);
-        return c.json({ model: { name: model.name, version: model.version }, results: results.map(present) });
-      } finally {
-        model.release();
-      }
+      return c.json({ model: outcome.model, results: outcome.results.map(present) });
     },
   );
 

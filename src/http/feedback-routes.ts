@@ -3,7 +3,7 @@
  * A 2xx means every item of the request is committed (the store's transaction returned); any
  * failure answers non-2xx with nothing written, so a client that retries until 2xx loses nothing.
  */
-import { DeadlineError, type InFlightCalls, withDeadline } from './deadline.ts';
+import { DeadlineError, type InFlightCalls, withDeadline } from '../serving/deadline.ts';
 import type { Hono } from 'hono';
 import { z, ZodError } from 'zod';
 import type { DecisionStore } from '../store/decision-store.ts';

@@ -8,7 +8,7 @@ import { createApp } from '../../http/app.ts';
 import { ServiceMetrics } from '../../http/metrics.ts';
 import { DEFAULT_DRIFT_WINDOW, DriftMonitor } from '../../drift/drift-monitor.ts';
 import { type ApiKey, apiKeysSchema } from '../../http/auth.ts';
-import { withDeadline } from '../../http/deadline.ts';
+import { withDeadline } from '../../serving/deadline.ts';
 import { type RunningServer, startServer } from '../../http/server.ts';
 import { parsePolicy } from '../../policy/index.ts';
 import { MAX_REASON_CODES } from '../../explain/index.ts';

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { stackedColumns } from '../../charts/index.ts';
 import { summariseArm } from '../../experiments/arm-summary.ts';
-import { withDeadline } from '../../http/deadline.ts';
+import { withDeadline } from '../../serving/deadline.ts';
 import { modelReadiness } from '../../http/model-status.ts';
 import type { StoreHealth } from '../../store/decision-store.ts';
 import type { OverviewCounts } from '../../store/console-queries.ts';
