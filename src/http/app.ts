@@ -148,6 +148,10 @@ export function createApp(o: AppOptions): Hono {
     },
   );
 
+  // Protocol adapters (issue 17): each translates its wire format to and from `scoring.score`, and never decides.
+  // adapter: jube
+  // adapter: tazama
+  // adapter: open inference v2
   addModelRoutes(app, { registry: o.registry, activations: o.activations, apiKeys: keys });
   addDriftRoutes(app, { monitor: drift, apiKeys: keys, registry: metrics.registry });
   if (o.experiments) addExperimentRoutes(app, { ...o.experiments.routes, apiKeys: keys });
