@@ -7,6 +7,7 @@ import { type AlertLimits, DEFAULT_LIMITS, scoreRequestSchema } from '../serving
 import type { AlertResult, Decider, HistorySource } from '../serving/score-alerts.ts';
 import type { ExperimentRuntime } from '../serving/experiment-scoring.ts';
 import { ScoringService } from '../serving/scoring-service.ts';
+import { presentResult } from '../serving/present-result.ts';
 import { servingPolicy, type ServingPolicyOptions } from '../serving/policy-decider.ts';
 import { addExperimentRoutes, type ExperimentRouteOptions } from './experiment-routes.ts';
 import { type ApiKey, requireScope } from './auth.ts';
@@ -144,7 +145,7 @@ export function createApp(o: AppOptions): Hono {
         c.header('retry-after', '1');
         return c.json(apiError(outcome.code, outcome.message), 503);
       }
-      return c.json({ model: outcome.model, results: outcome.results.map(present) });
+      return c.json({ model: outcome.model, results: outcome.results.map(presentResult) });
     },
   );
 
@@ -212,13 +213,3 @@ export function createApp(o: AppOptions): Hono {
   });
   return app;
 }
-
-/** The public shape of one result, in reading order; the feature vector stays internal. */
-function present(r: AlertResult) {
-  return {
-    id: r.id, index: r.index, score: r.score, rank: r.rank, band: r.band, decision: r.decision, reason: r.reason,
-    sample: r.sample, degraded: r.degraded, model: r.model, policyVersion: r.policyVersion, ...(r.experiment ? { experiment: r.experiment } : {}), ...(r.error ? { error: r.error } : {}),
-    ...(r.reasons ? { reasons: r.reasons } : {}), ...(r.reasonsUnavailable ? { reasonsUnavailable: r.reasonsUnavailable } : {}),
-  };
-}
-
