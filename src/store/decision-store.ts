@@ -33,6 +33,12 @@ export interface DecisionStore {
   getQuarantined(alertId: string): Promise<StoredQuarantine[]>;
   /** The latest decision recorded for an alert (shadow-arm records are never it), or undefined when there is none. */
   getDecision(alertId: string): Promise<DecisionRecord | undefined>;
+  /**
+   * `getDecision` for many alerts in one round trip: the latest live record of each id that has
+   * one (any order; ids without a record are absent). The broker consumer asks it before scoring
+   * a batch, so a redelivered alert gets its recorded decision rather than a second one.
+   */
+  getDecisions(alertIds: readonly string[]): Promise<DecisionRecord[]>;
   /** Every decision recorded for an alert, oldest first. */
   getDecisionHistory(alertId: string): Promise<StoredDecision[]>;
   /** Decisions in (decidedAt, seq) order, for export (shadow-arm records only with `includeShadow`); page with `after`. */

@@ -22,6 +22,8 @@ import {
 } from './experiment-queries.ts';
 import type { StoreDialect } from './migrations/index.ts';
 
+/** Alert ids per `getDecisions` query (one bound parameter each: far below either database's limit). */
+const IDS_PER_LOOKUP = 500;
 /** Quarantined rows per insert statement (4 values each: far below either database's parameter limit). */
 const ROWS_PER_INSERT = 500;
 /** Rows per prepared multi-row insert on SQLite (22 values each: far below its parameter limit). */
@@ -122,6 +124,25 @@ export class KyselyDecisionStore implements DecisionStore {
       .limit(1)
       .executeTakeFirst();
     return row === undefined ? undefined : fromRow(row);
+  }
+
+  async getDecisions(alertIds: readonly string[]): Promise<DecisionRecord[]> {
+    this.#assertOpen();
+    const unique = [...new Set(alertIds)];
+    const latest = new Map<string, DecisionRecord>();
+    for (let start = 0; start < unique.length; start += IDS_PER_LOOKUP) {
+      const rows = await this.#db
+        .selectFrom('decisions')
+        .selectAll()
+        .where('alert_id', 'in', unique.slice(start, start + IDS_PER_LOOKUP))
+        .where(sql<boolean>`NOT shadow`)
+        // Oldest first, so the last row seen of an alert is its latest (getDecision's order).
+        .orderBy('decided_at')
+        .orderBy('seq')
+        .execute();
+      for (const row of rows) latest.set(row.alert_id, fromRow(row));
+    }
+    return [...latest.values()];
   }
 
   async getDecisionHistory(alertId: string): Promise<StoredDecision[]> {

@@ -8,7 +8,7 @@ import { openSqliteStore } from './sqlite.ts';
 
 export interface StoreCall {
   id: number;
-  method: 'init' | 'writeDecisions' | 'quarantineDecisions' | 'getQuarantined' | 'getDecision' | 'getDecisionHistory' | 'listDecisions' | 'listDecisionKeys' | 'writeFeedback' | 'getFeedbackHistory' | 'listFeedback' | 'priorActivity' | 'queuePage' | 'overviewCounts' | 'entityDecisions' | 'labelledScores' | 'health' | 'close'
+  method: 'init' | 'writeDecisions' | 'quarantineDecisions' | 'getQuarantined' | 'getDecision' | 'getDecisions' | 'getDecisionHistory' | 'listDecisions' | 'listDecisionKeys' | 'writeFeedback' | 'getFeedbackHistory' | 'listFeedback' | 'priorActivity' | 'queuePage' | 'overviewCounts' | 'entityDecisions' | 'labelledScores' | 'health' | 'close'
     | 'createExperiment' | 'getExperiment' | 'listExperiments' | 'stopExperiment' | 'stopExperimentArm' | 'experimentCounts';
   args: unknown[];
 }

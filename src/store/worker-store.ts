@@ -61,6 +61,7 @@ export async function openWorkerStore(urlOrPath: string): Promise<DecisionStore>
     quarantineDecisions: (records) => call('quarantineDecisions', records),
     getQuarantined: (alertId) => call('getQuarantined', alertId),
     getDecision: (alertId) => call('getDecision', alertId),
+    getDecisions: (alertIds) => call('getDecisions', alertIds),
     getDecisionHistory: (alertId) => call('getDecisionHistory', alertId),
     listDecisions: (options) => call('listDecisions', options),
     listDecisionKeys: (options) => call('listDecisionKeys', options),

@@ -90,6 +90,17 @@ export function runStoreContract(name: string, openFresh: () => Promise<Decision
       expect(history[0].seq).toBeLessThan(history[1].seq);
     });
 
+    it('getDecisions: the latest live record of each id in one call, shadow records and unknown ids left out', async () => {
+      const store = await freshStore();
+      await store.writeDecisions([makeRecord(1, { decision: 'auto_close' }), makeRecord(2), makeRecord(3, { shadow: true, experiment: { id: 'e', arm: 'c' } })]);
+      await store.writeDecisions([makeRecord(1, { decidedAt: '2025-03-01T13:00:00.000Z', decision: 'escalate' })]);
+      const ids = ['a-1', 'a-2', 'a-3', 'nope', 'a-1', ...Array.from({ length: 1200 }, (_, i) => `x-${i}`)];
+      const found = await store.getDecisions(ids);
+      expect(found.map((r) => [r.alertId, r.decision]).sort()).toEqual([['a-1', 'escalate'], ['a-2', 'auto_close']]);
+      expect(found.find((r) => r.alertId === 'a-2')).toEqual(await store.getDecision('a-2'));
+      expect(await store.getDecisions([])).toEqual([]);
+    });
+
     it('orders re-scorings by decision time, not arrival, and by seq within the same instant', async () => {
       const store = await freshStore();
       const late = makeRecord(1, { decidedAt: '2025-03-01T13:00:00.000Z', decision: 'escalate' });
