@@ -19,6 +19,7 @@ import { InFlightCalls, withDeadline } from '../serving/deadline.ts';
 import { addFeedbackRoutes } from './feedback-routes.ts';
 import { ClientAbortedError, jsonBodyLimit, readJsonBody } from './json-body.ts';
 import { addModelRoutes } from './model-routes.ts';
+import { addOipRoutes } from './oip-routes.ts';
 import { type FallbackSource, modelReadiness, watchModelStatus } from './model-status.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { DriftMonitor } from '../drift/drift-monitor.ts';
@@ -152,7 +153,11 @@ export function createApp(o: AppOptions): Hono {
   // Protocol adapters (issue 17): each translates its wire format to and from `scoring.score`, and never decides.
   // adapter: jube
   // adapter: tazama
-  // adapter: open inference v2
+  addOipRoutes(app, {
+    registry: o.registry, scoring, apiKeys: keys, maxBodyBytes: o.maxBodyBytes ?? 4 * 1024 * 1024,
+    loaded: () => o.experiments?.current()?.arms.flatMap((arm) => (arm.model ? [arm.model] : [])) ?? [],
+    ready: () => (o.storeHealthy?.() ?? true) && feedbackCalls.oldestMs() <= storeDeadlineMs,
+  });
   addModelRoutes(app, { registry: o.registry, activations: o.activations, apiKeys: keys });
   addDriftRoutes(app, { monitor: drift, apiKeys: keys, registry: metrics.registry });
   if (o.experiments) addExperimentRoutes(app, { ...o.experiments.routes, apiKeys: keys });
