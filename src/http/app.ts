@@ -17,6 +17,9 @@ import { apiError } from './errors.ts';
 import { unstorableReason } from '../store/storable-text.ts';
 import { InFlightCalls, withDeadline } from '../serving/deadline.ts';
 import { addFeedbackRoutes } from './feedback-routes.ts';
+import { addJubeRoutes } from './jube-routes.ts';
+import type { JubeMapping } from './jube-mapping.ts';
+import { addTazamaRoutes, type TazamaOptions } from './tazama-routes.ts';
 import { ClientAbortedError, jsonBodyLimit, readJsonBody } from './json-body.ts';
 import { addModelRoutes } from './model-routes.ts';
 import { addOipRoutes } from './oip-routes.ts';
@@ -97,6 +100,10 @@ export interface AppOptions {
   };
   /** Set while an older verified model serves because the activation log's latest bundle cannot (/readyz stays 200, shows it; /metrics too). */
   modelFallback?: FallbackSource;
+  /** `POST /v1/adapters/jube`: which payload fields are the alert's id, rule, entity and attributes (src/http/jube-mapping.ts); absent: the defaults for Jube's payload. */
+  jubeMapping?: JubeMapping;
+  /** `POST /v1/adapters/tazama/triage`: the names of the vector's positions and Tazama's threshold; absent, that route answers 404 not_configured. */
+  tazama?: TazamaOptions;
 }
 
 /** Build the HTTP app over a registry and a policy. */
@@ -151,8 +158,8 @@ export function createApp(o: AppOptions): Hono {
   );
 
   // Protocol adapters (issue 17): each translates its wire format to and from `scoring.score`, and never decides.
-  // adapter: jube
-  // adapter: tazama
+  addJubeRoutes(app, { scoring, apiKeys: keys, activeManifest: () => o.registry.active.manifest, mapping: o.jubeMapping, maxBodyBytes: o.maxBodyBytes });
+  addTazamaRoutes(app, { scoring, apiKeys: keys, tazama: o.tazama, maxBodyBytes: o.maxBodyBytes });
   addOipRoutes(app, {
     registry: o.registry, scoring, apiKeys: keys, maxBodyBytes: o.maxBodyBytes ?? 4 * 1024 * 1024,
     loaded: () => o.experiments?.current()?.arms.flatMap((arm) => (arm.model ? [arm.model] : [])) ?? [],

@@ -1,12 +1,13 @@
 /** @module Adapts a compiled policy (src/policy) to the data plane's Decider, one per served model. */
 import { type CompiledPolicy, compilePolicy, decide, failOpen, type Policy, policyFromThresholds } from '../policy/index.ts';
+import { closingThreshold } from '../policy/closing-threshold.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
 import type { Decider } from './score-alerts.ts';
 
 /** A Decider over a compiled policy. */
 export function policyDecider(policy: CompiledPolicy): Decider {
   return {
-    decide: (input) => ({ ...decide(policy, input), sampleRate: policy.sampleRate }),
+    decide: (input) => ({ ...decide(policy, input), sampleRate: policy.sampleRate, closeBelow: closingThreshold(policy, input.ruleId, input.segment) }),
     failOpen: (alertId) => ({ ...failOpen(policy, alertId, 'not scored'), sampleRate: policy.sampleRate }),
   };
 }

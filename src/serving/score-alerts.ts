@@ -21,6 +21,8 @@ export interface Verdict {
   policyVersion: string;
   /** The policy's below-the-line sampling rate, recorded so export can weight sampled alerts. */
   sampleRate?: number;
+  /** Scores below it close on this alert's ladder (0: nothing closes it; src/policy/closing-threshold.ts); absent when not scored. */
+  closeBelow?: number;
 }
 
 /** The policy as the data plane sees it (see src/policy). */
