@@ -75,11 +75,15 @@ describe('state-changing requests must be declared JSON', () => {
       experiments: { current: () => undefined, routes: { store: untouchable as never } },
     });
     const routes = app.routes.filter((r) => !['GET', 'ALL'].includes(r.method));
-    expect(new Set(routes.map((r) => r.path))).toEqual(new Set(['/v1/score', '/v1/feedback', '/v1/models/rollback', '/v1/models/:name/:version/activate', '/v1/experiments', '/v1/experiments/:id/stop']));
+    expect(new Set(routes.map((r) => r.path))).toEqual(new Set(['/v1/score', '/v1/feedback', '/v1/models/rollback', '/v1/models/:name/:version/activate', '/v1/experiments', '/v1/experiments/:id/stop',
+      '/v1/adapters/jube', '/v1/adapters/tazama/triage', '/v2/models/:name/infer', '/v2/models/:name/versions/:version/infer']));
     for (const { method, path } of routes) {
       const concrete = path.replace(/:(\w+)/g, (_m, p: string) => (p === 'version' ? '2' : p === 'name' ? 'default' : 'x'));
       const res = await app.request(`http://localhost${concrete}`, { method, headers: { 'content-type': 'text/plain' }, body: '{"alerts":[],"alertId":"a","items":[{}]}' });
-      expect({ path, status: res.status, code: (await error(res)).code }).toEqual({ path, status: 415, code: 'unsupported_media_type' });
+      // Under /v2 errors take the Open Inference Protocol's shape, {"error": "<message>"}.
+      const body = (await res.json()) as { error: { code: string } | string };
+      const code = typeof body.error === 'string' ? (/application\/json/.test(body.error) ? 'unsupported_media_type' : body.error) : body.error.code;
+      expect({ path, status: res.status, code }).toEqual({ path, status: 415, code: 'unsupported_media_type' });
     }
     expect(registry.active.version).toBe('1');
   });
