@@ -64,6 +64,9 @@ export class PayloadError extends Error {
   }
 }
 
+/** The column name under which the model reads each envelope field (alert-schema.ts recordOf), so a contribution of `rule_id` names Jube's field. */
+const ENVELOPE_COLUMN = { id: 'alert_id', ruleId: 'rule_id', entityId: 'entity_id', occurredAt: 'occurred_at', segment: 'segment' } as const;
+
 const ZONELESS_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
 
 /**
@@ -78,9 +81,10 @@ export function payloadToAlert(payload: unknown, mapping: JubeMapping, sources: 
   }
   const p = payload as Record<string, unknown>;
   const fieldOf = new Map<string, string>();
-  const read = (part: string, field: string | null): unknown => {
+  const read = (part: keyof typeof ENVELOPE_COLUMN, field: string | null): unknown => {
     if (field === null || !Object.hasOwn(p, field)) return undefined;
     fieldOf.set(part, field);
+    fieldOf.set(ENVELOPE_COLUMN[part], field);
     return p[field];
   };
   const rawId = read('id', mapping.id);
@@ -88,11 +92,14 @@ export function payloadToAlert(payload: unknown, mapping: JubeMapping, sources: 
   const rawRule = read('ruleId', mapping.ruleId);
   const ruleId = rawRule === undefined || rawRule === null || rawRule === '' ? mapping.defaultRuleId : rawRule;
   const occurredAt = read('occurredAt', mapping.occurredAt);
+  const entityId = read('entityId', mapping.entityId);
+  const segment = read('segment', mapping.segment);
   const attributes: Record<string, unknown> = {};
   for (const source of sources) {
     if (Object.hasOwn(p, source)) {
       attributes[source] = p[source];
-      fieldOf.set(source, source);
+      // The envelope wins over an attribute of its column's name (recordOf), so its field is the one to name.
+      if (!fieldOf.has(source)) fieldOf.set(source, source);
     }
   }
   for (const [source, field] of Object.entries(mapping.attributes)) {
@@ -101,10 +108,8 @@ export function payloadToAlert(payload: unknown, mapping: JubeMapping, sources: 
     fieldOf.set(source, field);
   }
   const alert: MappedPayload['alert'] = { id, ruleId: ruleId as string, attributes };
-  const entityId = read('entityId', mapping.entityId);
   if (entityId !== undefined && entityId !== null) alert.entityId = typeof entityId === 'number' ? String(entityId) : (entityId as string);
   if (occurredAt !== undefined && occurredAt !== null) alert.occurredAt = typeof occurredAt === 'string' && ZONELESS_DATE_TIME.test(occurredAt) ? `${occurredAt}Z` : (occurredAt as string);
-  const segment = read('segment', mapping.segment);
   if (segment !== undefined && segment !== null) alert.segment = segment as string;
   return { alert, fieldOf };
 }

@@ -8,6 +8,7 @@ import { type ApiKey, apiKeysSchema } from '../../http/auth.ts';
 import { type RunningServer, startServer } from '../../http/server.ts';
 import { type Command, integer, oneOf, parseFlags, UsageError } from '../args.ts';
 import { ACCESS_FLAGS, ACCESS_FLAGS_USAGE, accessOptions } from '../access-flags.ts';
+import { ADAPTER_FLAGS, ADAPTER_FLAGS_USAGE, adapterOptions } from '../adapter-flags.ts';
 import { readJson, RUNTIME_FLAGS, runtimeOptions, startServiceRuntime } from '../service-runtime.ts';
 
 const usage = `Usage: winnow serve [options]
@@ -71,6 +72,7 @@ Options:
   --api-keys FILE      JSON list of {name, sha256, scopes} (WINNOW_API_KEYS); see 'winnow api-key'.
                        Without keys the service accepts every request, so it refuses to listen
                        on anything but loopback.
+${ADAPTER_FLAGS_USAGE}
 ${ACCESS_FLAGS_USAGE}
 
 Example:
@@ -90,7 +92,7 @@ export const serveCommand: Command = {
   async run(argv) {
     const v = parseFlags(argv, {
       host: { type: 'string' }, port: { type: 'string' }, 'api-keys': { type: 'string' }, record: { type: 'string' }, 'drift-window': { type: 'string' },
-      ...RUNTIME_FLAGS, ...ACCESS_FLAGS, 'shutdown-timeout': { type: 'string' },
+      ...RUNTIME_FLAGS, ...ACCESS_FLAGS, ...ADAPTER_FLAGS, 'shutdown-timeout': { type: 'string' },
     });
     const env = process.env;
     const host = v.host ?? env.WINNOW_HOST ?? '127.0.0.1';
@@ -109,6 +111,7 @@ export const serveCommand: Command = {
       throw new UsageError(`refusing to listen on ${host} without API keys: anyone who can reach it could score and activate models (give --api-keys, or use a loopback host)`);
     }
     const access = accessOptions(v, host, env);
+    const adapters = await adapterOptions(v, env);
     // Structured JSON logs on stderr; stdout stays free for anything a wrapper may want to parse.
     const logger = pino({ name: 'winnow', level: env.WINNOW_LOG_LEVEL ?? 'info' }, pino.destination(2));
     const log = (msg: string, extra: object = {}) => logger.info(extra, msg);
@@ -117,7 +120,7 @@ export const serveCommand: Command = {
     const { registry, follower, store, writer, experiments, metrics, activations } = runtime;
     const { positive, policy, neverSuppress } = options;
     const app = createApp({
-      ...access,
+      ...access, ...adapters,
       drift: new DriftMonitor(integer(v, 'drift-window', DEFAULT_DRIFT_WINDOW, 1)),
       metrics, log: (line) => logger.info(line, 'request'), ...runtime.scoring,
       apiKeys, decisions: store, feedback: store, console: { store, positive, policy: { policy, neverSuppress } },
