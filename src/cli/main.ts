@@ -13,10 +13,12 @@ import { promoteCommand } from './commands/promote.ts';
 import { rollbackCommand } from './commands/rollback.ts';
 import { scoreCommand } from './commands/score.ts';
 import { serveCommand } from './commands/serve.ts';
+import { consumeCommand } from './commands/consume.ts';
+import { publishCommand } from './commands/publish.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { trainCommand } from './commands/train.ts';
 
-const COMMANDS: Command[] = [generateCommand, trainCommand, importCommand, evaluateCommand, simulateCommand, scoreCommand, serveCommand, promoteCommand, rollbackCommand, replayCommand, exportCommand, retrainCommand, driftCommand, experimentCommand, apiKeyCommand];
+const COMMANDS: Command[] = [generateCommand, trainCommand, importCommand, evaluateCommand, simulateCommand, scoreCommand, serveCommand, consumeCommand, publishCommand, promoteCommand, rollbackCommand, replayCommand, exportCommand, retrainCommand, driftCommand, experimentCommand, apiKeyCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

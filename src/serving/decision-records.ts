@@ -9,7 +9,16 @@ import { unstorableKeyReason } from '../store/storable-text.ts';
  * be anything the schema refused ("", too long, NUL): such a record is keyed by the request instead.
  */
 function hasUsableId(r: AlertResult): r is AlertResult & { id: string } {
-  return r.id !== null && (r.error === undefined || (r.id !== '' && unstorableKeyReason(r.id) === undefined));
+  return r.id !== null && (r.error === undefined || isUsableRecordId(r.id));
+}
+
+/**
+ * Whether an item's `id` keys its record even when the item fails validation (a valid alert's id
+ * always does). The broker consumer asks it to know, before scoring, under which key a redelivered
+ * alert's record would be found.
+ */
+export function isUsableRecordId(id: unknown): id is string {
+  return typeof id === 'string' && id !== '' && unstorableKeyReason(id) === undefined;
 }
 
 /**
