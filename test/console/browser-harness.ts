@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { newApiKey, type Scope } from '../../src/http/auth.ts';
 import { replay, type ReplayResult } from '../../src/pipeline/replay.ts';
@@ -107,5 +107,9 @@ export async function signIn(page: Page, url: string, key: string): Promise<void
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('button[type=submit]')]);
 }
 
-/** Where page screenshots for the README go (tracked: docs/console-*.png). */
-export const DOCS_DIR = new URL('../../docs/', import.meta.url).pathname;
+/**
+ * Where the browser tests save their page screenshots: a temp folder, so a test run leaves the
+ * checkout clean; `WINNOW_SCREENSHOTS=docs npx vitest run test/console` writes the README's
+ * pictures (docs/console-*.png) instead.
+ */
+export const SCREENSHOT_DIR = process.env.WINNOW_SCREENSHOTS ? resolve(process.env.WINNOW_SCREENSHOTS) : join(tmpdir(), 'winnow-console-screenshots');

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.ts';
-import { type ConsoleServer, DOCS_DIR, launchBrowser, signIn, startConsoleServer } from './browser-harness.ts';
+import { type ConsoleServer, SCREENSHOT_DIR, launchBrowser, signIn, startConsoleServer } from './browser-harness.ts';
 
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser();
-  mkdirSync(DOCS_DIR, { recursive: true });
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
 });
 afterAll(async () => {
   await browser?.close();
@@ -38,7 +38,7 @@ describe('the console without keys (loopback)', () => {
     expect(await page.locator('[data-testid=families] tbody tr').count()).toBeGreaterThan(2);
     const sampled = Number((await page.locator('[data-testid=sample] td').first().textContent())!.replace(/,/g, ''));
     expect(sampled).toBeGreaterThan(0);
-    await page.screenshot({ path: join(DOCS_DIR, 'console-overview.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-overview.png'), fullPage: true });
     await page.close();
   });
 
@@ -56,7 +56,7 @@ describe('the console without keys (loopback)', () => {
     expect(await rows.count()).toBeGreaterThan(0);
     for (const text of await rows.locator('td:nth-child(4)').allTextContents()) expect(text).toBe('tm_structuring');
     for (const text of await rows.locator('td:nth-child(9)').allTextContents()) expect(text).toBe('unlabelled');
-    await page.screenshot({ path: join(DOCS_DIR, 'console-queue.png'), fullPage: false });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-queue.png'), fullPage: false });
     // The next page continues below the last score of this one.
     await page.goto(`${server.url}/queue`);
     const last = first.at(-1)!;
@@ -76,7 +76,7 @@ describe('the console without keys (loopback)', () => {
     expect(await page.locator('h1').textContent()).toBe(`Alert ${alertId}`);
     expect(await page.locator('figure.chart svg').count()).toBe(1);
     expect(await page.locator('[data-testid=features] tbody tr').count()).toBeGreaterThan(5);
-    await page.screenshot({ path: join(DOCS_DIR, 'console-alert.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-alert.png'), fullPage: true });
     const idempotencyKey = (await page.locator('input[name=idempotencyKey]').getAttribute('value'))!;
     const csrf = (await page.locator('[data-testid=disposition-form] input[name=_csrf]').getAttribute('value'))!;
     const decidedAt = (await page.locator('[data-testid=disposition-form] input[name=decidedAt]').getAttribute('value'))!;

@@ -7,13 +7,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleServer, DOCS_DIR, launchBrowser, signIn, startConsoleServer } from './browser-harness.ts';
+import { type ConsoleServer, SCREENSHOT_DIR, launchBrowser, signIn, startConsoleServer } from './browser-harness.ts';
 
 let browser: Browser;
 let server: ConsoleServer;
 beforeAll(async () => {
   browser = await launchBrowser();
-  mkdirSync(DOCS_DIR, { recursive: true });
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   server = await startConsoleServer({ keys: [{ name: 'lead', scopes: ['admin'] }, { name: 'scorer', scopes: ['score'] }], labelled: 600, unlabelled: 0 });
 }, 120_000);
 afterAll(async () => {
@@ -79,7 +79,7 @@ describe('experiments in the browser', () => {
     // The experiments page shows the running one, live too: the picture for the README.
     await page.goto(`${server.url}/experiments`);
     await updated(page).waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: join(DOCS_DIR, 'console-experiments.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-experiments.png'), fullPage: true });
 
     await page.fill('[data-testid=stop-form] input[name=reason]', 'seen enough');
     await Promise.all([page.waitForURL(/\/experiments\/ab-browser\?done=/), page.click('[data-testid=stop]')]);

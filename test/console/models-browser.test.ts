@@ -7,13 +7,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleServer, DOCS_DIR, launchBrowser, startConsoleServer } from './browser-harness.ts';
+import { type ConsoleServer, SCREENSHOT_DIR, launchBrowser, startConsoleServer } from './browser-harness.ts';
 
 let browser: Browser;
 let server: ConsoleServer;
 beforeAll(async () => {
   browser = await launchBrowser();
-  mkdirSync(DOCS_DIR, { recursive: true });
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   server = await startConsoleServer({ versions: ['1', '2'], args: ['--model', 'default/1'], labelled: 800, unlabelled: 100 });
 }, 120_000);
 afterAll(async () => {
@@ -33,7 +33,7 @@ describe('the models pages', () => {
     expect(header.at(-1)!.replace('*', '')).toBe(today);
     expect(await page.locator('[data-testid=drift-table] tbody tr').count()).toBeGreaterThan(10);
     expect(await page.locator('[data-testid=drift-score] td').last().getAttribute('class')).toMatch(/psi-(stable|moderate|major)/);
-    await page.screenshot({ path: join(DOCS_DIR, 'console-model.png'), fullPage: false });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-model.png'), fullPage: false });
     await page.close();
   });
 
@@ -52,7 +52,7 @@ describe('the models pages', () => {
     expect(await page.locator('[data-testid="model-default/2"] [data-testid=active-marker]').count()).toBe(1);
     const latest = await page.locator('[data-testid=activations] tbody tr').first().locator('td').allTextContents();
     expect([latest[2], latest[3], latest[4], latest[5]]).toEqual(['activate', 'default/1 → default/2', 'local', 'browser journey']);
-    await page.screenshot({ path: join(DOCS_DIR, 'console-models.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-models.png'), fullPage: true });
 
     await Promise.all([page.waitForURL(/\/models\/rollback$/), page.click('[data-testid=rollback]')]);
     expect(await page.locator('[data-testid=change]').textContent()).toMatch(/^Every replica will go back to default\/1, from default\/2 \(log entry #\d+: activate by local/);

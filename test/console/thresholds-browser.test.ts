@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/policy/index.ts';
-import { type ConsoleServer, DOCS_DIR, launchBrowser, startConsoleServer } from './browser-harness.ts';
+import { type ConsoleServer, SCREENSHOT_DIR, launchBrowser, startConsoleServer } from './browser-harness.ts';
 
 let browser: Browser;
 let server: ConsoleServer;
 beforeAll(async () => {
   browser = await launchBrowser();
-  mkdirSync(DOCS_DIR, { recursive: true });
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   server = await startConsoleServer();
 }, 120_000);
 afterAll(async () => {
@@ -71,7 +71,7 @@ describe('the thresholds page', () => {
     expect(errors).toEqual([]);
 
     await page.goto(`${server.url}/thresholds?recall=0.95&by=rule`);
-    await page.screenshot({ path: join(DOCS_DIR, 'console-thresholds.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-thresholds.png'), fullPage: true });
     await context.close();
   });
 });
