@@ -1,31 +1,20 @@
 /** @module The `winnow` command: dispatch to a subcommand, turn errors into readable messages and exit codes. */
-import { type Command, UsageError } from './args.ts';
-import { apiKeyCommand } from './commands/api-key.ts';
-import { evaluateCommand } from './commands/evaluate.ts';
-import { driftCommand } from './commands/drift.ts';
-import { exportCommand } from './commands/export.ts';
-import { experimentCommand } from './commands/experiment.ts';
-import { replayCommand } from './commands/replay.ts';
-import { retrainCommand } from './commands/retrain.ts';
-import { generateCommand } from './commands/generate.ts';
-import { importCommand } from './commands/import.ts';
-import { promoteCommand } from './commands/promote.ts';
-import { rollbackCommand } from './commands/rollback.ts';
-import { scoreCommand } from './commands/score.ts';
-import { serveCommand } from './commands/serve.ts';
-import { consumeCommand } from './commands/consume.ts';
-import { publishCommand } from './commands/publish.ts';
-import { simulateCommand } from './commands/simulate.ts';
-import { trainCommand } from './commands/train.ts';
+import { readFileSync } from 'node:fs';
+import { UsageError } from './args.ts';
+import { COMMANDS } from './command-list.ts';
+import { closestName } from './did-you-mean.ts';
 
-const COMMANDS: Command[] = [generateCommand, trainCommand, importCommand, evaluateCommand, simulateCommand, scoreCommand, serveCommand, consumeCommand, publishCommand, promoteCommand, rollbackCommand, replayCommand, exportCommand, retrainCommand, driftCommand, experimentCommand, apiKeyCommand];
+/** winnow's version, from its package.json. */
+export function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'winnow — second-stage scoring that cuts false positives in compliance alerts',
     '',
-    'Usage: winnow <command> [options]     (winnow <command> --help for its options)',
+    'Usage: winnow <command> [options]     (winnow <command> --help for its options; winnow --version)',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
@@ -39,11 +28,17 @@ export async function main(argv: string[]): Promise<number> {
     console.log(topHelp());
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    console.error(`winnow: unknown command '${name}'\n\n${topHelp()}`);
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(`winnow ${version()}`);
+    return 0;
+  }
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
+    const near = closestName(name, COMMANDS.map((c) => c.name));
+    console.error(`winnow: unknown command '${name}'${near ? `; did you mean '${near}'?` : ''}\n\n${topHelp()}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(command.usage);
     return 0;
