@@ -28,5 +28,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'retrain', summary: 'export feedback, train a candidate, compare it with the active model, gate and register it', load: async () => (await import('./commands/retrain.ts')).retrainCommand },
   { name: 'drift', summary: 'PSI of stored decisions in a period vs the model reference (per feature and score)', load: async () => (await import('./commands/drift.ts')).driftCommand },
   { name: 'experiment', summary: 'start, stop, list and report A/B experiments of thresholds and model versions', load: async () => (await import('./commands/experiment.ts')).experimentCommand },
+  { name: 'policy', summary: 'check a policy file and print the ladders it would apply', load: async () => (await import('./commands/policy.ts')).policyCommand },
   { name: 'api-key', summary: 'create an API key and the hashed entry for the keys file', load: async () => (await import('./commands/api-key.ts')).apiKeyCommand },
 ];

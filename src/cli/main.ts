@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.ts';
 import { COMMANDS } from './command-list.ts';
-import { closestName } from './did-you-mean.ts';
+import { closestName } from '../text/did-you-mean.ts';
 
 /** winnow's version, from its package.json. */
 export function version(): string {

@@ -1,5 +1,6 @@
 /** @module The zod schema of a policy file and of the decision it yields: the single source of truth for both shapes. */
 import { z } from 'zod';
+import { closestName } from '../text/did-you-mean.ts';
 
 /** The outcomes a policy can give an alert, lowest priority first. */
 export const DECISIONS = ['auto_close', 'review', 'escalate'] as const;
@@ -143,6 +144,25 @@ export class PolicyError extends Error {
 export function parsePolicy(input: unknown, source?: string): Policy {
   const res = policySchema.safeParse(input);
   if (res.success) return res.data;
-  const issues = res.error.issues.map((i) => ({ path: i.path.length > 0 ? i.path.join('.') : '(root)', message: i.message }));
-  throw new PolicyError(issues, source);
+  // An unknown key comes first, by name: a misspelt `neverSupress` is the cause, the "missing
+  // neverSuppress" it also produces only the symptom.
+  const unknown = res.error.issues.flatMap((i) => (i.code === 'unrecognized_keys'
+    ? i.keys.map((k) => ({ path: [...i.path, k].join('.'), message: unknownKeyMessage(k, allowedKeys(i.path)) }))
+    : []));
+  const others = res.error.issues.filter((i) => i.code !== 'unrecognized_keys').map((i) => ({ path: i.path.length > 0 ? i.path.join('.') : '(root)', message: i.message }));
+  throw new PolicyError([...unknown, ...others], source);
+}
+
+/** The keys an object at `path` of a policy may have. */
+function allowedKeys(path: readonly PropertyKey[]): string[] {
+  if (path.length === 0) return Object.keys(policySchema.shape);
+  const last = path[path.length - 1];
+  if (typeof last === 'number') return Object.keys(bandSchema.shape);
+  if (path.length === 1 && last === 'overrides') return ['rules', 'segments'];
+  return ['bands'];
+}
+
+function unknownKeyMessage(key: string, allowed: readonly string[]): string {
+  const near = closestName(key, allowed);
+  return `unknown key${near ? `; did you mean '${near}'?` : ''} (allowed here: ${allowed.join(', ')})`;
 }

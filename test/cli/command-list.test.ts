@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/command-list.ts';
-import { closestName, editDistance } from '../../src/cli/did-you-mean.ts';
+import { closestName, editDistance } from '../../src/text/did-you-mean.ts';
 import { main, version } from '../../src/cli/main.ts';
 
 describe('the command list', () => {

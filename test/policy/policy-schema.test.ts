@@ -56,7 +56,7 @@ describe('policySchema', () => {
     { name: 'empty band name', edit: (p: any) => (p.bands[1].name = ''), want: 'invalid policy: bands.1.name: must not be empty' },
     { name: 'empty version', edit: (p: any) => (p.version = ''), want: 'invalid policy: version: must not be empty' },
     { name: 'missing neverSuppress', edit: (p: any) => delete p.neverSuppress, want: 'invalid policy: neverSuppress: Invalid input: expected array, received undefined' },
-    { name: 'misspelt key', edit: (p: any) => (p.neverSupress = []), want: 'invalid policy: (root): Unrecognized key: "neverSupress"' },
+    { name: 'misspelt key', edit: (p: any) => (p.neverSupress = []), want: "invalid policy: neverSupress: unknown key; did you mean 'neverSuppress'? (allowed here: version, bands, overrides, neverSuppress, belowTheLineSampleRate)" },
     { name: 'empty never-suppress rule id', edit: (p: any) => (p.neverSuppress = ['']), want: 'invalid policy: neverSuppress.0: must not be empty' },
     {
       name: 'broken rule override, with its full path',
@@ -68,7 +68,7 @@ describe('policySchema', () => {
       edit: (p: any) => (p.overrides.segments.vip.bands[1].name = 's_medium'),
       want: 'invalid policy: overrides.segments.vip.bands.1.name: duplicate band name "s_medium" (also bands.0.name)',
     },
-    { name: 'unknown override kind', edit: (p: any) => (p.overrides.entities = {}), want: 'invalid policy: overrides: Unrecognized key: "entities"' },
+    { name: 'unknown override kind', edit: (p: any) => (p.overrides.entities = {}), want: 'invalid policy: overrides.entities: unknown key (allowed here: rules, segments)' },
   ])('rejects $name', ({ edit, want }) => {
     if (typeof want === 'string') expect(errorAfter(edit)).toBe(want);
     else expect(errorAfter(edit)).toMatch(want);
