@@ -80,47 +80,93 @@ export class JetStreamIntake {
   #batches = 0;
   /** Record keys being answered by a batch of this process right now. */
   readonly #inFlight = new Set<string>();
-  #loops: Promise<void>[] = [];
-  readonly #pulls = new Set<{ stop(): void }>();
+  /** Delivered messages no batch has taken yet. */
+  #queue: JsMsg[] = [];
+  #waiting: (() => void)[] = [];
+  #pull: { stop(): void } | undefined;
+  #running: Promise<void> | undefined;
 
   constructor(private readonly o: IntakeOptions) {}
 
   /** Whether pulling is held back because the store could not take the last batch. */
   get paused(): boolean {
-    return Date.now() < this.#pausedUntil;
+    return Date.now() < this.#pausedUntil || !this.o.storeReady();
   }
 
-  /** Start pulling; resolves when `stop()` has let every loop finish its batch. */
+  /**
+   * Start pulling; resolves when `stop()` has let every batch finish. One pull streams messages in
+   * (up to `batchSize × concurrency` outstanding), and each of `concurrency` workers takes what has
+   * arrived, up to `batchSize`, as its next batch: under load batches fill up, and a lone alert
+   * does not wait for company.
+   */
   run(): Promise<void> {
-    this.#loops = Array.from({ length: this.o.concurrency }, () => this.#loop());
-    return Promise.all(this.#loops).then(() => {});
+    // Delivered messages waiting for a worker count against the ack wait too: keep them ours, or
+    // the server would hand them to another consumer that would decide them a second time.
+    const keepAlive = setInterval(() => { for (const m of this.#queue) m.working(); }, Math.max(500, this.o.ackWaitMs / 3));
+    const workers = Array.from({ length: this.o.concurrency }, () => this.#work());
+    this.#running = Promise.all([this.#pump(), ...workers]).then(() => {}).finally(() => clearInterval(keepAlive));
+    return this.#running;
   }
 
-  /** Stop pulling; in-flight batches finish (scored, committed, published, acked). */
+  /** Stop pulling; in-flight batches finish (scored, committed, published, acked); undelivered ones go back at once. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    for (const pull of this.#pulls) pull.stop();
-    await Promise.all(this.#loops);
+    this.#pull?.stop();
+    this.#wakeAll();
+    await this.#running;
   }
 
-  async #loop(): Promise<void> {
+  async #pump(): Promise<void> {
     while (!this.#stopping) {
-      if (this.paused || !this.o.storeReady()) {
+      if (this.paused) {
         this.o.metrics.paused.set(1);
-        await sleep(Math.min(100, Math.max(10, this.#pausedUntil - Date.now())));
+        await sleep(100);
         continue;
       }
       this.o.metrics.paused.set(0);
-      let messages: JsMsg[];
       try {
-        messages = await this.#pull();
+        const messages = await this.o.consumer.consume({ max_messages: this.o.batchSize });
+        this.#pull = messages;
+        for await (const m of messages) {
+          this.#queue.push(m);
+          this.#wakeAll();
+          // Enough for every worker's next batch: the rest stays on the server, free for other consumers.
+          while (this.#queue.length >= this.o.batchSize * this.o.concurrency && !this.#stopping && !this.paused) await sleep(2);
+          // Hold back: what is delivered and not taken goes back now, rather than after the ack wait.
+          if (this.#stopping || this.paused) break;
+        }
+        messages.stop();
       } catch (err) {
         if (this.#stopping) break;
         this.o.logger.warn({ err: (err as Error).message }, 'pull failed; retrying');
         await sleep(500);
+      } finally {
+        this.#pull = undefined;
+      }
+      if (this.paused || this.#stopping) this.#returnQueued(this.#stopping ? 0 : this.#backoffMs);
+    }
+  }
+
+  #wakeAll(): void {
+    for (const wake of this.#waiting.splice(0)) wake();
+  }
+
+  #returnQueued(delayMs: number): void {
+    const queued = this.#queue.splice(0);
+    for (const m of queued) m.nak(delayMs);
+    if (queued.length > 0) this.o.metrics.messages.inc({ outcome: 'retried' }, queued.length);
+  }
+
+  async #work(): Promise<void> {
+    while (!this.#stopping) {
+      if (this.#queue.length === 0 || this.paused) {
+        await new Promise<void>((resolve) => {
+          this.#waiting.push(resolve);
+          setTimeout(resolve, 100);
+        });
         continue;
       }
-      if (messages.length === 0) continue;
+      const messages = this.#queue.splice(0, this.o.batchSize);
       const start = performance.now();
       try {
         await this.#handle(messages);
@@ -129,24 +175,15 @@ export class JetStreamIntake {
         if (!(err instanceof StoreUnavailable)) this.o.logger.error({ err: (err as Error).message }, 'batch failed; its messages will be redelivered');
         else this.o.logger.warn({ err: err.message, messages: messages.length, retryInMs: this.#backoffMs }, 'store unavailable: intake paused, batch returned for redelivery');
         this.#pausedUntil = Date.now() + this.#backoffMs;
-        this.#backoffMs = Math.min(MAX_BACKOFF_MS, this.#backoffMs * 2);
         for (const m of messages) m.nak(this.#backoffMs);
+        this.#returnQueued(this.#backoffMs);
+        this.#backoffMs = Math.min(MAX_BACKOFF_MS, this.#backoffMs * 2);
         this.o.metrics.messages.inc({ outcome: 'retried' }, messages.length);
       }
       this.o.metrics.batchSeconds.observe((performance.now() - start) / 1000);
     }
-  }
-
-  async #pull(): Promise<JsMsg[]> {
-    const iterator = await this.o.consumer.fetch({ max_messages: this.o.batchSize, expires: 1000 });
-    this.#pulls.add(iterator);
-    const messages: JsMsg[] = [];
-    try {
-      for await (const m of iterator) messages.push(m);
-    } finally {
-      this.#pulls.delete(iterator);
-    }
-    return messages;
+    // Stopping: whatever no batch took goes back to the stream for the other consumers.
+    this.#returnQueued(0);
   }
 
   async #handle(messages: JsMsg[]): Promise<void> {
@@ -179,7 +216,7 @@ export class JetStreamIntake {
     }
     const claimed = [...new Set(keys.flat())];
     for (const k of claimed) this.#inFlight.add(k);
-    const keepAlive = setInterval(() => { for (const m of held) m.working(); }, Math.max(1000, o.ackWaitMs / 3));
+    const keepAlive = setInterval(() => { for (const m of held) m.working(); }, Math.max(500, o.ackWaitMs / 3));
     try {
       const answers = new Map<string, AnswerSource>();
       const recorded = await withDeadline(o.store.getDecisions(claimed), o.lookupTimeoutMs, 'decision lookup').catch((err: Error) => {

@@ -37,7 +37,7 @@ Options:
   --dead-letter-subject S
                        where poison messages go (WINNOW_NATS_DEAD_LETTER, default winnow.dead-letter)
   --batch N            most messages per pull, scored as one batch (WINNOW_NATS_BATCH, default 256)
-  --concurrency N      pulls in flight at once (WINNOW_NATS_CONCURRENCY, default 2)
+  --concurrency N      batches in flight at once: they share the store's commits (WINNOW_NATS_CONCURRENCY, default 4)
   --ack-wait-ms MS     the consumer's ack wait when this creates it; batches held longer (a slow
                        store) are kept in progress (WINNOW_NATS_ACK_WAIT_MS, default 30000)
   --metrics-port PORT  serve Prometheus metrics at http://HOST:PORT/metrics, and /healthz
@@ -76,7 +76,7 @@ export const consumeCommand: Command = {
     const resultsSubject = v['results-subject'] ?? env.WINNOW_NATS_RESULTS ?? 'winnow.results';
     const deadLetterSubject = v['dead-letter-subject'] ?? env.WINNOW_NATS_DEAD_LETTER ?? 'winnow.dead-letter';
     const batchSize = integer({ batch: v.batch ?? env.WINNOW_NATS_BATCH }, 'batch', 256, 1);
-    const concurrency = integer({ concurrency: v.concurrency ?? env.WINNOW_NATS_CONCURRENCY }, 'concurrency', 2, 1);
+    const concurrency = integer({ concurrency: v.concurrency ?? env.WINNOW_NATS_CONCURRENCY }, 'concurrency', 4, 1);
     const ackWaitMs = integer({ 'ack-wait-ms': v['ack-wait-ms'] ?? env.WINNOW_NATS_ACK_WAIT_MS }, 'ack-wait-ms', 30_000, 1000);
     const metricsPortText = v['metrics-port'] ?? env.WINNOW_METRICS_PORT;
     const metricsPort = metricsPortText === undefined ? undefined : integer({ 'metrics-port': metricsPortText }, 'metrics-port', 0);
