@@ -139,7 +139,7 @@ describe('winnow promote / rollback refusals', () => {
   it.each([
     ['a missing version', ['promote', 'default'], 2, "winnow promote: missing VERSION\n(see 'winnow promote --help')"],
     ['both store flags', ['rollback', '--data-dir', 'data', '--database', 'postgres://x/y'], 2, "winnow rollback: give --database or --data-dir, not both\n(see 'winnow rollback --help')"],
-    ['a store that does not exist', ['promote', 'default', '2', '--data-dir', 'nowhere'], 1, "winnow promote: no store at nowhere/winnow.db: give the --data-dir (or --database) your replicas serve with, or start 'winnow serve' there once"],
+    ['a store that does not exist', ['promote', 'default', '2', '--data-dir', 'nowhere'], 1, "winnow promote: no store at nowhere/winnow.db: give the --data-dir (or --database) that 'winnow serve' used, or start 'winnow serve' there once"],
     ['rollback of an empty log', ['rollback'], 1, 'winnow rollback: nothing to roll back to: the activation log is empty (no replica has served from this store yet)'],
   ])('refuses %s', async (_what, args, code, message) => {
     const res = await winnow(args, cwd);

@@ -1,14 +1,12 @@
 /** @module What `winnow promote` and `winnow rollback` share: flags, opening the store's activation log, the report. */
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ActivationChange } from '../../registry/activation-commands.ts';
 import { refName } from '../../store/activation-log.ts';
 import type { KyselyActivationLog } from '../../store/activation-log.ts';
 import { openActivationLog } from '../../store/open-activation-log.ts';
-import { isPostgresUrl } from '../../store/open-store.ts';
 import { UsageError } from '../args.ts';
-import { storeLocation } from '../store-flags.ts';
+import { existingStoreLocation } from '../store-flags.ts';
 
 /** Usage lines for the shared flags. */
 export const STORE_FLAGS_USAGE = `  --models DIR      model bundles folder, as the replicas see it (WINNOW_MODELS, default models)
@@ -39,7 +37,7 @@ export function parseActivationArgs(argv: string[], names: string[]) {
     modelsDir: values.models ?? env.WINNOW_MODELS ?? 'models',
     actor: values.actor ?? env.USER ?? userName(),
     note: values.note,
-    store: storeLocation(values, env),
+    store: existingStoreLocation(values, env),
   };
 }
 
@@ -48,9 +46,6 @@ export function parseActivationArgs(argv: string[], names: string[]) {
  * rather than created: a mistyped --data-dir would otherwise record a promotion no replica reads.
  */
 export async function openExistingLog(store: string): Promise<KyselyActivationLog> {
-  if (!isPostgresUrl(store) && !existsSync(store.replace(/^sqlite:(\/\/)?/i, ''))) {
-    throw new Error(`no store at ${store}: give the --data-dir (or --database) your replicas serve with, or start 'winnow serve' there once`);
-  }
   return openActivationLog(store);
 }
 

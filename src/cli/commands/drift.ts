@@ -4,7 +4,7 @@ import { driftFromStore } from '../../pipeline/drift-from-store.ts';
 import { InstantSchema } from '../../store/decision-record.ts';
 import { openStore } from '../../store/open-store.ts';
 import { type Command, parseFlags, UsageError } from '../args.ts';
-import { STORE_FLAGS, STORE_FLAGS_USAGE, storeLocation } from '../store-flags.ts';
+import { existingStoreLocation, STORE_FLAGS, STORE_FLAGS_USAGE } from '../store-flags.ts';
 
 const usage = `Usage: winnow drift [--from TIME] [--to TIME] [--model NAME/VERSION] [options]
 
@@ -65,7 +65,7 @@ export const driftCommand: Command = {
     const from = instant(v, 'from');
     const to = instant(v, 'to');
     if (from !== undefined && to !== undefined && from >= to) throw new UsageError(`--from ${from} is not before --to ${to}`);
-    const store = await openStore(storeLocation(v));
+    const store = await openStore(existingStoreLocation(v));
     try {
       const drifts = await driftFromStore({ store, models: v.models ?? process.env.WINNOW_MODELS ?? 'models', from, to, model });
       if (v.json) {

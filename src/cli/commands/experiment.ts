@@ -1,5 +1,4 @@
 /** @module `winnow experiment start FILE | stop ID | list | report ID`: manage A/B experiments in the store every replica follows. */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -7,9 +6,9 @@ import { parseExperiment } from '../../experiments/experiment-schema.ts';
 import { formatReport } from '../../experiments/format-report.ts';
 import { listBundles } from '../../model/index.ts';
 import { DEFAULT_MINUTES_PER_ALERT, experimentReport } from '../../pipeline/experiment-report.ts';
-import { openStore, isPostgresUrl } from '../../store/open-store.ts';
+import { openStore } from '../../store/open-store.ts';
 import { type Command, list, UsageError } from '../args.ts';
-import { STORE_FLAGS, STORE_FLAGS_USAGE, storeLocation } from '../store-flags.ts';
+import { existingStoreLocation, STORE_FLAGS, STORE_FLAGS_USAGE, storeLocation } from '../store-flags.ts';
 
 const usage = `Usage: winnow experiment start FILE.json | stop ID [--reason TEXT] | list | report ID [options]
 
@@ -61,8 +60,7 @@ export const experimentCommand: Command = {
     const need = needs[action as keyof typeof needs];
     if (need && !arg) throw new UsageError(`${action} needs ${need}`);
     if (!need && arg) throw new UsageError(`unexpected argument '${arg}'`);
-    const location = storeLocation(v);
-    if (action !== 'start' && !isPostgresUrl(location) && !existsSync(location)) throw new Error(`no store at ${location}: give the --data-dir (or --database) your replicas serve with`);
+    const location = action === 'start' ? storeLocation(v) : existingStoreLocation(v);
     const definition = action === 'start' ? await readDefinition(arg!, v.models ?? process.env.WINNOW_MODELS ?? 'models') : undefined;
     const store = await openStore(location);
     const print = (value: unknown, text: string) => console.log(v.json ? JSON.stringify(value, null, 2) : text);

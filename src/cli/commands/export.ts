@@ -4,7 +4,7 @@ import { InstantSchema } from '../../store/decision-record.ts';
 import { DISPOSITIONS } from '../../store/feedback-record.ts';
 import { openStore } from '../../store/open-store.ts';
 import { type Command, list, parseFlags, required, UsageError } from '../args.ts';
-import { STORE_FLAGS, STORE_FLAGS_USAGE, storeLocation } from '../store-flags.ts';
+import { existingStoreLocation, STORE_FLAGS, STORE_FLAGS_USAGE } from '../store-flags.ts';
 
 const usage = `Usage: winnow export --out FILE [--from TIME] [--to TIME] [--as-of TIME] [options]
 
@@ -53,7 +53,7 @@ export const exportCommand: Command = {
     const unknown = positive?.filter((p) => !(DISPOSITIONS as readonly string[]).includes(p));
     if (unknown?.length) throw new UsageError(`--positive: unknown disposition '${unknown[0]}' (known: ${DISPOSITIONS.join(', ')})`);
     const options = { from: instant(v, 'from'), to: instant(v, 'to'), asOf: instant(v, 'as-of') };
-    const store = await openStore(storeLocation(v));
+    const store = await openStore(existingStoreLocation(v));
     try {
       const res = await exportTrainingData({
         store, models: v.models ?? process.env.WINNOW_MODELS ?? 'models', out, ...options, positive, includeUnlabelled: v['include-unlabelled'],

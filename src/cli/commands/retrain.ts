@@ -7,7 +7,7 @@ import { openActivationLog } from '../../store/open-activation-log.ts';
 import { openStore } from '../../store/open-store.ts';
 import { type Command, list, oneOf, parseFlags, required, UsageError } from '../args.ts';
 import { progressReporter } from '../progress.ts';
-import { STORE_FLAGS, STORE_FLAGS_USAGE, storeLocation } from '../store-flags.ts';
+import { existingStoreLocation, STORE_FLAGS, STORE_FLAGS_USAGE } from '../store-flags.ts';
 
 const usage = `Usage: winnow retrain --out DIR [--since TIME] [options]
 
@@ -57,7 +57,7 @@ export const retrainCommand: Command = {
     const calibrate = oneOf(v, 'calibrate', CALIBRATION_METHODS);
     if (v.active !== undefined && !/^[^/]+\/[^/]+$/.test(v.active)) throw new UsageError(`--active must be NAME/VERSION, got '${v.active}'`);
     const models = v.models ?? process.env.WINNOW_MODELS ?? 'models';
-    const location = storeLocation(v);
+    const location = existingStoreLocation(v);
     const active = v.active ?? (await activeFromLog(location));
     const store = await openStore(location);
     const progress = progressReporter('boosting');
