@@ -6,12 +6,18 @@
 import { parentPort, type Worker } from 'node:worker_threads';
 import { startTsWorker } from '../../worker-url.ts';
 
-/** Int32 slots of a lane's control block. */
-export const Slot = { job: 0, done: 1, exit: 2, failed: 3, kind: 4, begin: 5, end: 6 } as const;
+/** Int32 slots of a lane's control block; `errorBytes` is the length of a failed job's message. */
+export const Slot = { job: 0, done: 1, exit: 2, failed: 3, kind: 4, begin: 5, end: 6, errorBytes: 7 } as const;
 const SLOTS = 8;
+/** Room after the slots for a failed job's error message (UTF-8), read by the blocked trainer. */
+const ERROR_BYTES = 2048;
 
 export function controlBlock(): SharedArrayBuffer {
-  return new SharedArrayBuffer(SLOTS * 4);
+  return new SharedArrayBuffer(SLOTS * 4 + ERROR_BYTES);
+}
+
+function errorArea(control: Int32Array): Uint8Array {
+  return new Uint8Array(control.buffer, control.byteOffset + SLOTS * 4, ERROR_BYTES);
 }
 
 /** A started worker and its control block, on the trainer's side. */
@@ -50,7 +56,10 @@ export function postJob(lane: JobLane, kind: number, begin = 0, end = 0): void {
 export function awaitJob(lane: JobLane): void {
   const c = lane.control;
   while (Atomics.load(c, Slot.done) !== lane.job) Atomics.wait(c, Slot.done, c[Slot.done], 1000);
-  if (Atomics.load(c, Slot.failed) === 1) throw new Error('a training worker failed (its error was printed to stderr)');
+  if (Atomics.load(c, Slot.failed) === 1) {
+    const message = new TextDecoder().decode(errorArea(c).slice(0, Atomics.load(c, Slot.errorBytes)));
+    throw new Error(`a training worker failed: ${message}`);
+  }
 }
 
 /** Ask a lane's worker to exit and wait until it has. */
@@ -74,7 +83,10 @@ export function serveJobs(control: Int32Array, handle: (kind: number, begin: num
     try {
       handle(control[Slot.kind], control[Slot.begin], control[Slot.end]);
     } catch (err) {
-      console.error(err);
+      // Not printed here: the trainer is blocked in Atomics.wait, so the message travels in shared
+      // memory and becomes the error the trainer throws (a stack trace on stderr looked like a crash).
+      const { written } = new TextEncoder().encodeInto((err as Error).stack ?? String(err), errorArea(control));
+      Atomics.store(control, Slot.errorBytes, written);
       Atomics.store(control, Slot.failed, 1);
     }
     Atomics.store(control, Slot.done, seen);
