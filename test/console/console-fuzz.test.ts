@@ -60,7 +60,7 @@ afterAll(async () => {
 
 /** The console's routes, from the app's table: everything that is not the API, metrics or health. */
 function consoleRoutes(method: 'GET' | 'POST'): string[] {
-  const api = /^\/(v1|openapi\.json|metrics|healthz|readyz)(\/|$)/;
+  const api = /^\/(v1|v2|openapi\.json|metrics|healthz|readyz)(\/|$)/;
   return [...new Set(app.routes.filter((r) => r.method === method && !api.test(r.path) && !r.path.includes('*')).map((r) => r.path))];
 }
 
