@@ -23,18 +23,25 @@ export interface LayoutProps {
   script?: string;
 }
 
+/** The document head every console page has: winnow's own stylesheet, no favicon request. */
+export function Head({ title }: { title: string }) {
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{`${title} · winnow`}</title>
+      <link rel="stylesheet" href="/console/assets/console.css" />
+      <link rel="icon" href="data:," />
+    </head>
+  );
+}
+
 export function Layout({ title, active, user, children, script }: LayoutProps) {
   return (
     <>
       {raw('<!doctype html>')}
       <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{`${title} · winnow`}</title>
-          <link rel="stylesheet" href="/console/assets/console.css" />
-          <link rel="icon" href="data:," />
-        </head>
+        <Head title={title} />
         <body>
           <header class="top">
             <a class="brand" href="/">winnow</a>

@@ -189,17 +189,17 @@ export function createApp(o: AppOptions): Hono {
   // shows in /readyz, as a stalled decision write does through `storeHealthy`.
   const storeDeadlineMs = o.recordTimeoutMs ?? 5000;
   const feedbackCalls = new InFlightCalls();
-  if (o.feedback) {
-    addFeedbackRoutes(app, {
-      store: o.feedback, apiKeys: keys, maxBodyBytes: o.maxBodyBytes, deadlineMs: storeDeadlineMs, inFlight: feedbackCalls,
-      onCommitted: (created, duplicates, unmatched) => metrics.observeFeedback(created, duplicates, unmatched),
-    });
-  }
+  // One feedback path for the API and the console's disposition form: same deadline, in-flight count and metrics.
+  const feedbackCommit = {
+    deadlineMs: storeDeadlineMs, inFlight: feedbackCalls,
+    onCommitted: (created: number, duplicates: number, unmatched: number) => metrics.observeFeedback(created, duplicates, unmatched),
+  };
+  if (o.feedback) addFeedbackRoutes(app, { ...feedbackCommit, store: o.feedback, apiKeys: keys, maxBodyBytes: o.maxBodyBytes });
   if (o.console) {
     addConsoleRoutes(app, {
       store: o.console.store, positive: o.console.positive, registry: o.registry, activations: o.activations, drift,
       sessions: new ConsoleSessions(keys), reasons: new DecisionExplainer(o.registry), modelFallback: o.modelFallback,
-      feedback: { store: o.console.store, deadlineMs: storeDeadlineMs, inFlight: feedbackCalls, onCommitted: (created, duplicates, unmatched) => metrics.observeFeedback(created, duplicates, unmatched) },
+      feedback: { ...feedbackCommit, store: o.console.store },
       experiments: o.experiments?.routes, storeHealthy: () => o.storeHealthy?.() ?? true, now: () => new Date(),
       servingPolicy: () => servingPolicy(o.console?.policy ?? {}, o.registry.active),
     });

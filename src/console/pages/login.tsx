@@ -1,18 +1,13 @@
 /** @module The sign-in form: asked once, when the server has API keys; the key becomes a server-side session. */
 import { raw } from 'hono/html';
+import { Head } from '../layout.tsx';
 
 export function loginPage({ next, error }: { next: string; error?: string }) {
   return (
     <>
       {raw('<!doctype html>')}
       <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>Sign in · winnow</title>
-          <link rel="stylesheet" href="/console/assets/console.css" />
-          <link rel="icon" href="data:," />
-        </head>
+        <Head title="Sign in" />
         <body>
           <header class="top"><span class="brand">winnow</span></header>
           <main>
