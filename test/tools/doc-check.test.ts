@@ -131,3 +131,23 @@ describe('runGuide', () => {
     expect(run.failed).toEqual({ index: 1, exitCode: 124 });
   });
 });
+
+describe('links', () => {
+  it("makes GitHub's anchors: lower case, punctuation dropped, repeats numbered, fenced lines ignored", async () => {
+    const { anchors, headingSlug } = await import('../../tools/doc-check/links.ts');
+    expect(headingSlug('Jube: HTTP Adaptation v1.1')).toBe('jube-http-adaptation-v11');
+    expect(headingSlug('Features: one `encode()` for training and serving')).toBe('features-one-encode-for-training-and-serving');
+    expect(headingSlug('Try it on live traffic: experiments')).toBe('try-it-on-live-traffic-experiments');
+    expect([...anchors('# A\n## Notes\n```sh\n# not a heading\n```\n## Notes\n')]).toEqual(['a', 'notes', 'notes-1']);
+  });
+
+  it('finds relative links with their anchors and leaves out web links, code spans and fenced blocks', async () => {
+    const { relativeLinks } = await import('../../tools/doc-check/links.ts');
+    const md = 'See [a](operate.md#metrics), [b](#local), [c](https://x.org/a.md), `[d](e.md)`.\n```\n[f](g.md)\n```\n![pic](console.png)';
+    expect(relativeLinks(md)).toEqual([
+      { line: 1, path: 'operate.md', anchor: 'metrics' },
+      { line: 1, path: '', anchor: 'local' },
+      { line: 5, path: 'console.png' },
+    ]);
+  });
+});

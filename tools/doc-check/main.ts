@@ -4,12 +4,33 @@
  * CI runs it after `npm test` (.ci/run). Run from the repository root.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { guideLinks, planGuide } from './markdown-blocks.ts';
 import { matchOutput } from './expected-output.ts';
 import { runGuide } from './run-guide.ts';
+import { anchors, relativeLinks } from './links.ts';
+
+/** Broken relative links and anchors in `files` (paths from the repository root), as messages. */
+function brokenLinks(root: string, files: string[]): string[] {
+  const problems: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(join(root, file), 'utf8');
+    for (const link of relativeLinks(text)) {
+      const target = link.path === '' ? join(root, file) : resolve(dirname(join(root, file)), decodeURIComponent(link.path));
+      const shown = `${file}:${link.line}: (${link.path}${link.anchor ? `#${link.anchor}` : ''})`;
+      if (!existsSync(target)) {
+        problems.push(`${shown} links to ${relative(root, target)}, which does not exist`);
+        continue;
+      }
+      if (link.anchor && target.endsWith('.md') && statSync(target).isFile() && !anchors(readFileSync(target, 'utf8')).has(link.anchor)) {
+        problems.push(`${shown}: ${relative(root, target)} has no heading with the anchor #${link.anchor}`);
+      }
+    }
+  }
+  return problems;
+}
 
 const HELP = `npm run docs:check -- [--clean] [--only FILE …] [--out DIR] [--timeout-minutes N]
 
@@ -19,7 +40,8 @@ the output each guide shows after a command appears in what the command printed 
 tools/doc-check/expected-output.ts for the rules). A block preceded by
 <!-- doc-check: skip: <why> --> is not run (or, for an output block, not compared); the check
 lists every such block with its reason. Fails when a command fails, an output differs, a guide
-leaves a process running, or the guides wrote anything into the checkout that git does not ignore.
+leaves a process running, the guides wrote anything into the checkout that git does not ignore,
+or a relative link in README.md or docs/ points to a missing file or heading.
 
   --clean              delete demo/ first (the guides write there; the check wants a fresh one)
   --only FILE          check only this file (repeatable), e.g. --only docs/operate.md; the files
@@ -50,6 +72,10 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
+function readdirMarkdown(root: string, dir: string): string[] {
+  return existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((f) => f.endsWith('.md')).sort().map((f) => `${dir}/${f}`) : [];
+}
+
 function untracked(root: string): string[] {
   if (!existsSync(join(root, '.git'))) return [];
   return execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: root, encoding: 'utf8' })
@@ -70,10 +96,17 @@ async function main(): Promise<number> {
   for (const f of o.only) if (!existsSync(join(root, f))) throw new Error(`--only ${f}: no such file`);
   // A guide being written may not be linked yet: --only runs it anyway.
   const files = o.only.length > 0 ? [...linked.filter((f) => o.only.includes(f)), ...o.only.filter((f) => !linked.includes(f))] : linked;
+  const allDocs = ['README.md', ...readdirMarkdown(root, 'docs')];
+  const linkProblems = brokenLinks(root, allDocs);
+  if (linkProblems.length > 0) {
+    console.log(`✗ broken links in the docs:\n${linkProblems.map((p) => `    ${p}`).join('\n')}`);
+  } else {
+    console.log(`links: every relative link and anchor in ${allDocs.length} files resolves`);
+  }
   const outRoot = o.out ? resolve(o.out) : mkdtempSync(join(tmpdir(), 'winnow-doc-check-'));
   console.log(`doc-check: ${files.length} files; outputs in ${outRoot}`);
 
-  let failures = 0;
+  let failures = linkProblems.length > 0 ? 1 : 0;
   let ran = 0;
   let compared = 0;
   const skipped: string[] = [];
