@@ -43,3 +43,34 @@ export function progressReporter(label: string, stream: NodeJS.WriteStream = pro
     },
   };
 }
+
+/** Progress through the phases of one command (reading, scoring, …): a reporter per phase, named after it. */
+export interface PhasedProgress {
+  /** `done` of `total` in `phase`: rows, or bytes for the phases given as `bytePhases` (shown in MB). */
+  update(done: number, total: number, phase: string): void;
+  done(summary: string): void;
+  /** The work failed: end a terminal's bar line, so the error printed next starts a line of its own. */
+  fail(): void;
+}
+
+/** Phased progress on `stream` (stderr by default); stdout stays for results. */
+export function phasedProgress(bytePhases: readonly string[] = ['reading'], stream: NodeJS.WriteStream = process.stderr): PhasedProgress {
+  const reporters = new Map<string, ProgressReporter>();
+  let current: ProgressReporter | undefined;
+  const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+  return {
+    update(done, total, phase) {
+      current = reporters.get(phase);
+      if (!current) reporters.set(phase, (current = progressReporter(phase, stream)));
+      // In tenths of a MB; a file under 50 kB still reads 0.1/0.1 MB rather than 0/0.
+      if (bytePhases.includes(phase)) current.update(Math.min(mb(done), Math.max(0.1, mb(total))), Math.max(0.1, mb(total)), 'MB');
+      else current.update(done, total, 'rows');
+    },
+    done(summary) {
+      (current ?? progressReporter('', stream)).done(summary);
+    },
+    fail() {
+      if (current && stream.isTTY) stream.write('\n');
+    },
+  };
+}

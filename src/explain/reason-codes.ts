@@ -24,14 +24,19 @@ export const MAX_REASON_CODES = 20;
 export function topReasons(
   phi: ArrayLike<number>, n: number, names: readonly string[], valueOf: (feature: number) => AttributeValue,
 ): ReasonCode[] {
-  const order: number[] = [];
-  for (let j = 0; j < names.length; j++) if (phi[j] !== 0) order.push(j);
-  order.sort((a, b) => Math.abs(phi[b]) - Math.abs(phi[a]) || a - b);
-  return order.slice(0, Math.max(0, n)).map((j) => {
+  return topFeatures(phi, n, names.length).map((j) => {
     const raw = valueOf(j);
     const value = raw === undefined || (typeof raw === 'number' && raw !== raw) ? null : raw;
     return { feature: names[j], value, contribution: phi[j], label: reasonLabel(names[j], value, phi[j]) };
   });
+}
+
+/** Indices of the `n` features of `phi[0 … numFeatures)` with the largest |contribution| (ties: spec order), zeros left out. */
+export function topFeatures(phi: ArrayLike<number>, n: number, numFeatures: number): number[] {
+  const order: number[] = [];
+  for (let j = 0; j < numFeatures; j++) if (phi[j] !== 0) order.push(j);
+  order.sort((a, b) => Math.abs(phi[b]) - Math.abs(phi[a]) || a - b);
+  return order.slice(0, Math.max(0, n));
 }
 
 /** "amount_usd = 9500 raised the risk", "country = \"RU\" lowered the risk", "kyc_level missing raised the risk". */

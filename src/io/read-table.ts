@@ -10,8 +10,11 @@ export { TableFileError, tableFormatOf, type Table, type TableFormat } from './t
 
 const CHUNK_BYTES = 1 << 20;
 
+/** Reports bytes read so far out of the file's size. */
+export type ReadProgress = (bytesRead: number, bytesTotal: number) => void;
+
 /** Text chunks of a file; a missing file or a directory is a TableFileError naming the path. */
-export async function* readTextChunks(path: string): AsyncGenerator<string> {
+export async function* readTextChunks(path: string, onProgress?: ReadProgress): AsyncGenerator<string> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -21,11 +24,14 @@ export async function* readTextChunks(path: string): AsyncGenerator<string> {
   }
   const stream = handle.createReadStream({ encoding: 'utf8', highWaterMark: CHUNK_BYTES });
   try {
+    const size = onProgress ? (await handle.stat()).size : 0;
+    onProgress?.(0, size);
     let first = true;
     for await (const chunk of stream as AsyncIterable<string>) {
       // A byte-order mark (Excel writes one) is not part of the first column's name.
       yield first && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
       first = false;
+      onProgress?.(stream.bytesRead, Math.max(size, stream.bytesRead));
     }
   } catch (err) {
     if (err instanceof TableFileError) throw err;
@@ -38,9 +44,9 @@ export async function* readTextChunks(path: string): AsyncGenerator<string> {
 }
 
 /** Read a `.csv` or `.jsonl` file (chosen by extension) into a Table. */
-export async function readTable(path: string): Promise<Table> {
+export async function readTable(path: string, { onProgress }: { onProgress?: ReadProgress } = {}): Promise<Table> {
   const format = tableFormatOf(path);
-  const chunks = readTextChunks(path);
+  const chunks = readTextChunks(path, onProgress);
   return format === 'csv' ? readCsvText(path, chunks) : readJsonlText(path, chunks);
 }
 

@@ -6,6 +6,7 @@ import { readTable, type Table } from '../io/read-table.ts';
 import { gather, gatherRows } from './columns.ts';
 import { encodeLabelled, labelledRows } from './load-labelled.ts';
 import { timeOrderedSplit } from './split.ts';
+import { scoreInBatches } from './score-batches.ts';
 
 export interface ScoreLabelledOptions {
   model: string;
@@ -21,6 +22,8 @@ export interface ScoreLabelledOptions {
   weightColumn?: string;
   /** Read times whenever the time column is in the file, not only when a period or the holdout needs them. */
   keepTimes?: boolean;
+  /** Reading reports bytes of the file, scoring rows. */
+  onProgress?: (done: number, total: number, phase: 'reading' | 'scoring') => void;
 }
 
 /** The chosen labelled rows (in time order when times decide them), scored; arrays are aligned with `rows`. */
@@ -54,7 +57,8 @@ export async function scoreLabelled(o: ScoreLabelledOptions): Promise<ScoredLabe
   const since = o.since ? parseTime(o.since, '--since') : undefined;
   const until = o.until ? parseTime(o.until, '--until') : undefined;
   const weightColumn = o.weightColumn ?? (o.holdout ? manifest.training.weightColumn : undefined);
-  const table = await readTable(o.data);
+  const { onProgress } = o;
+  const table = await readTable(o.data, { onProgress: onProgress && ((done, total) => onProgress(done, total, 'reading')) });
   const readTimes = needsTime || (o.keepTimes && timeColumn !== undefined && (o.timeColumn !== undefined || table.names.includes(timeColumn)));
   const data = encodeLabelled(table, manifest.featureSpec, o.label, readTimes ? timeColumn : undefined, weightColumn);
   const labelled = labelledRows(data.labels);
@@ -78,7 +82,7 @@ export async function scoreLabelled(o: ScoreLabelledOptions): Promise<ScoredLabe
   const scorer = await OnnxScorer.load(onnxBytes);
   try {
     // Raw ONNX scores are kept so a calibrated bundle can be checked before and after its map.
-    const rawScores = await scorer.score(gatherRows(data.x, data.numFeatures, rows), rows.length);
+    const rawScores = await scoreInBatches(scorer, gatherRows(data.x, data.numFeatures, rows), rows.length, onProgress && ((done, total) => onProgress(done, total, 'scoring')));
     const scores = applyCalibration(manifest.calibration, rawScores);
     return {
       manifest,

@@ -2,7 +2,7 @@
 import type { Manifest } from '../model/index.ts';
 import type { Selection } from '../thresholds/index.ts';
 import { columnIndex } from './columns.ts';
-import { scoreLabelled, type ScoredLabelled } from './score-labelled.ts';
+import { scoreLabelled, type ScoredLabelled, type ScoreLabelledOptions } from './score-labelled.ts';
 import { type Period, type ScoredSimulation, simulateScored } from './simulate-scored.ts';
 
 export { PERIODS, type Period } from './simulate-scored.ts';
@@ -32,6 +32,8 @@ export interface SimulateOptions {
   ruleColumn?: string;
   /** Share of the latest rows kept out of the choice, to check it on (0 = choose on every row). */
   checkFraction?: number;
+  /** Progress of reading (bytes) and scoring (rows); see `scoreLabelled`. */
+  onProgress?: ScoreLabelledOptions['onProgress'];
 }
 
 /** The analysis and what it was run on. */

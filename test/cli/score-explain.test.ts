@@ -31,9 +31,29 @@ describe('winnow score --explain', () => {
     }
   });
 
+  it('writes the same file, byte for byte, whether the reason codes are computed on one thread or on two', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'winnow-explain-threads-'));
+    expect(runCli(['generate', '--rows', '1100', '--seed', '8', '--out', 'alerts.csv'], dir).code).toBe(0);
+    const run = (threads: string) => runCli(['score', '--model', MODEL, '--data', 'alerts.csv', '--out', `scored-${threads}.csv`, '--explain', '3', '--threads', threads], dir);
+    const one = run('1');
+    const two = run('2');
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
+    expect(one.stderr).toMatch(/; reason codes on 1 thread\n$/);
+    expect(two.stderr).toMatch(/; reason codes on 2 threads\n$/);
+    expect(two.stderr).toMatch(/^explaining 1100\/1100 rows /m);
+    expect([one.stdout, two.stdout]).toEqual(['', '']);
+    expect(readFileSync(join(dir, 'scored-2.csv')).equals(readFileSync(join(dir, 'scored-1.csv')))).toBe(true);
+  }, 120_000);
+
   it('refuses more than 20 reason codes', () => {
     const res = runCli(['score', '--model', MODEL, '--data', 'x.csv', '--out', 'y.csv', '--explain', '21'], tmpdir());
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('--explain must be at most 20, got 21');
+  });
+
+  it('refuses a thread count that is not a whole number from 0 to 64', () => {
+    expect(runCli(['score', '--model', MODEL, '--data', 'x.csv', '--out', 'y.csv', '--threads', '65'], tmpdir()).stderr).toContain('--threads must be at most 64, got 65');
+    expect(runCli(['score', '--model', MODEL, '--data', 'x.csv', '--out', 'y.csv', '--threads=-1'], tmpdir()).stderr).toContain("--threads must be a whole number >= 0, got '-1'");
   });
 });

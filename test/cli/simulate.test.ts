@@ -78,7 +78,8 @@ describe('winnow simulate', () => {
   it('names a label column the file does not have', () => {
     const res = runCli(['simulate', '--model', MODEL, '--data', 'alerts.csv', '--label', 'is_fraud'], dir);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/^winnow simulate: alerts\.csv: no label column 'is_fraud' \(columns: alert_id, occurred_at, entity_id, rule_id/);
+    // Reading progress comes first; the error starts a line of its own.
+    expect(res.stderr).toMatch(/^winnow simulate: alerts\.csv: no label column 'is_fraud' \(columns: alert_id, occurred_at, entity_id, rule_id/m);
   });
 
   it('refuses data without true positives, clearly', () => {

@@ -3,6 +3,7 @@ import { evaluateBundle } from '../../pipeline/evaluate-bundle.ts';
 import { type Command, parseFlags, required } from '../args.ts';
 import { formatMetrics } from './format-metrics.ts';
 import { formatCalibrationCheck } from './format-calibration.ts';
+import { phasedProgress } from '../progress.ts';
 
 const usage = `Usage: winnow evaluate --model DIR --data FILE --label COL [options]
 
@@ -24,6 +25,8 @@ Options:
                        that many alerts (default with --holdout: the model's training weight column)
   --json               print the metrics as JSON
 
+Progress goes to stderr; the report to stdout.
+
 Example:
   winnow evaluate --model models/default/1 --data data/alerts.csv --label is_true_positive --holdout`;
 
@@ -36,10 +39,14 @@ export const evaluateCommand: Command = {
       model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, holdout: { type: 'boolean' },
       since: { type: 'string' }, until: { type: 'string' }, 'time-column': { type: 'string' }, weight: { type: 'string' }, json: { type: 'boolean' },
     });
+    const progress = phasedProgress();
     const res = await evaluateBundle({
       model: required(v, 'model'), data: required(v, 'data'), label: required(v, 'label'),
       holdout: v.holdout, since: v.since, until: v.until, timeColumn: v['time-column'], weightColumn: v.weight,
-    });
+      onProgress: progress.update,
+    }).catch((err) => { progress.fail(); throw err; });
+    // Before stdout's first line: on a terminal the progress bar must be cleared first.
+    progress.done(`evaluated ${res.evaluatedRows} rows`);
     const { name, version } = res.manifest;
     if (v.json) {
       const weightColumn = res.weightColumn ? { weightColumn: res.weightColumn } : {};

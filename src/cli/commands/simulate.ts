@@ -6,6 +6,7 @@ import { PERIODS, type Period, simulate, type SimulateResult } from '../../pipel
 import { curveColumns, type Selection } from '../../thresholds/index.ts';
 import { type Command, integer, list, parseFlags, required, UsageError } from '../args.ts';
 import { formatSimulation } from './format-simulation.ts';
+import { phasedProgress } from '../progress.ts';
 
 const usage = `Usage: winnow simulate --model DIR --data FILE --label COL [options]
 
@@ -153,11 +154,14 @@ export const simulateCommand: Command = {
 
     // The serving default, so a simulation never closes alerts the service would not.
     const neverSuppress = v['never-suppress'] === undefined ? list({ n: process.env.WINNOW_NEVER_SUPPRESS ?? 'scr_sanctions' }, 'n') : list(v, 'never-suppress');
+    const progress = phasedProgress();
     const res = await simulate({
       model, data, label, weightColumn: v.weight, holdout: v.holdout, since: v.since, until: v.until, timeColumn: v['time-column'],
       selection, period, minutesPerAlert, groupColumn, minGroupPositives: integer(v, 'min-group-positives', 20, 1), minGroupRecall: groupRecallFloor(v['min-group-recall']),
-      neverSuppress, ruleColumn: v['rule-column'], checkFraction,
-    });
+      neverSuppress, ruleColumn: v['rule-column'], checkFraction, onProgress: progress.update,
+    }).catch((err) => { progress.fail(); throw err; });
+    // Before stdout's first line: on a terminal the progress bar must be cleared first.
+    progress.done(`simulated on ${res.evaluatedRows} rows`);
     if (v['never-suppress'] !== undefined) for (const rule of res.unknownNeverSuppress) console.error(`warning: --never-suppress ${rule}: no alert in ${basename(data)} has this rule id`);
     const source = basename(data);
     console.log(formatSimulation(res, source, minutesPerAlert));

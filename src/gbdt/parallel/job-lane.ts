@@ -25,21 +25,23 @@ export interface JobLane {
   worker: Worker;
   control: Int32Array;
   job: number;
+  /** What the worker does, for error messages: 'a training worker failed: …'. */
+  role: string;
 }
 
 /**
  * Start a worker running the TypeScript `module` and wait until it has loaded its code and said
  * 'ready'; a worker that fails to load rejects here, while the event loop can still see it.
  */
-export async function startLane(module: URL, workerData: { control: SharedArrayBuffer } & object): Promise<JobLane> {
+export async function startLane(module: URL, workerData: { control: SharedArrayBuffer } & object, role = 'training'): Promise<JobLane> {
   const worker = startTsWorker(module, workerData);
   await new Promise<void>((resolve, reject) => {
-    worker.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`training worker said ${String(m)}`))));
+    worker.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`${role} worker said ${String(m)}`))));
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`training worker exited with code ${code} before it was ready`)));
+    worker.once('exit', (code) => reject(new Error(`${role} worker exited with code ${code} before it was ready`)));
   });
   worker.removeAllListeners('exit');
-  return { worker, control: new Int32Array(workerData.control), job: 0 };
+  return { worker, control: new Int32Array(workerData.control), job: 0, role };
 }
 
 /** Post job `kind` (with an optional row range) to a lane; returns at once. */
@@ -52,13 +54,18 @@ export function postJob(lane: JobLane, kind: number, begin = 0, end = 0): void {
   Atomics.notify(c, Slot.job);
 }
 
+/** Whether the lane has finished its last job (then `awaitJob` returns or throws at once). */
+export function jobDone(lane: JobLane): boolean {
+  return Atomics.load(lane.control, Slot.done) === lane.job;
+}
+
 /** Block until the lane has finished its last job; a job that threw in the worker throws here. */
 export function awaitJob(lane: JobLane): void {
   const c = lane.control;
   while (Atomics.load(c, Slot.done) !== lane.job) Atomics.wait(c, Slot.done, c[Slot.done], 1000);
   if (Atomics.load(c, Slot.failed) === 1) {
     const message = new TextDecoder().decode(errorArea(c).slice(0, Atomics.load(c, Slot.errorBytes)));
-    throw new Error(`a training worker failed: ${message}`);
+    throw new Error(`a ${lane.role} worker failed: ${message}`);
   }
 }
 
