@@ -28,6 +28,7 @@ import { ServiceMetrics } from './metrics.ts';
 import { DriftMonitor } from '../drift/drift-monitor.ts';
 import { addDriftRoutes } from './drift-routes.ts';
 import { openApiDocument } from './openapi.ts';
+import { addApiDocsRoutes } from './api-docs.ts';
 import { originGuard, type OriginGuardOptions } from './origin-guard.ts';
 import { addConsoleRoutes } from '../console/console-routes.ts';
 import { DecisionExplainer } from '../console/decision-reasons.ts';
@@ -204,8 +205,9 @@ export function createApp(o: AppOptions): Hono {
       servingPolicy: () => servingPolicy(o.console?.policy ?? {}, o.registry.active),
     });
   }
-  const openApi = openApiDocument(limits);
+  const openApi = openApiDocument(limits, { jubeMapping: o.jubeMapping, tazamaFeatures: o.tazama?.features.length });
   app.get('/openapi.json', (c) => c.json(openApi));
+  addApiDocsRoutes(app);
   app.get('/metrics', requireScope(o.publicMetrics ? [] : keys, ['metrics', 'admin']), async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) => {

@@ -5,13 +5,55 @@ import { type AlertLimits, alertSchema, explainField } from '../serving/alert-sc
 import { MAX_HISTORY_LIMIT } from '../store/activation-log.ts';
 import { noteBodySchema as noteBody } from './model-routes.ts';
 import { experimentPaths } from './experiment-openapi.ts';
+import { type AdapterDocOptions, adapterPaths } from './adapter-openapi.ts';
+import { oipPaths } from './oip-openapi.ts';
 import { activationResponseSchema, activationsResponseSchema, errorBodySchema, modelsResponseSchema, scoreResponseSchema } from './response-schemas.ts';
 
-const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
+const json = (schema: z.ZodType, example?: unknown) => ({
+  'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), ...(example === undefined ? {} : { example }) },
+});
 const error = (description: string) => ({ description, content: json(errorBodySchema) });
 
+/** Swagger UI (/docs) groups operations by tag, in this order; a path's tag is the first whose pattern it matches. */
+const TAGS: { name: string; description: string; paths: RegExp }[] = [
+  { name: 'Scoring', description: 'Score, rank and decide alerts', paths: /^\/v1\/score$/ },
+  { name: 'Feedback', description: 'Analyst dispositions: the labels of the next model', paths: /^\/v1\/feedback/ },
+  { name: 'Decisions', description: 'What was scored and decided, as recorded', paths: /^\/v1\/decisions/ },
+  { name: 'Models', description: 'Bundles, activation, rollback and drift', paths: /^\/v1\/models/ },
+  { name: 'Experiments', description: 'A/B comparisons of models and policies on live traffic', paths: /^\/v1\/experiments/ },
+  { name: 'Protocol adapters', description: 'Jube and Tazama call winnow in their own wire formats', paths: /^\/v1\/adapters\// },
+  { name: 'Open Inference Protocol (V2)', description: 'KServe, Seldon and Triton clients; errors are {"error": "…"}', paths: /^\/v2(\/|$)/ },
+  { name: 'Operations', description: 'Health, readiness, metrics and this document', paths: /^/ },
+];
+
+/** The alert of the request examples (each is sent to its route by test/http/openapi-coverage.test.ts). */
+const EXAMPLE_ALERT = {
+  id: 'A-1001', ruleId: 'tm_structuring', occurredAt: '2025-09-01T10:15:00Z', entityId: 'C-77', segment: 'retail',
+  attributes: { amount_usd: 9500, account_age_days: 12, txn_count_24h: 14, prior_alerts_90d: 3, vpn_detected: true },
+};
+
+/** What the document says about this server's configuration: the adapters' settings. */
+export type OpenApiOptions = Omit<AdapterDocOptions, 'exampleAlert'>;
+
 /** Build the document for the given limits (they appear as maxItems/maxLength in the schemas). */
-export function openApiDocument(limits: AlertLimits) {
+export function openApiDocument(limits: AlertLimits, options: OpenApiOptions = {}) {
+  const doc = document(limits, options);
+  for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { tags?: string[]; operationId?: string }>>)) {
+    for (const [method, operation] of Object.entries(item)) {
+      operation.tags ??= [TAGS.find((t) => t.paths.test(path))!.name];
+      operation.operationId ??= operationId(method, path);
+    }
+  }
+  return doc;
+}
+
+/** `get /v1/decisions/{alertId}/quarantine` → `getV1DecisionsByAlertIdQuarantine`: stable, unique, and a plain word in /docs deep links. */
+function operationId(method: string, path: string): string {
+  const words = path.split('/').filter(Boolean).map((part) => part.replace(/^\{(.+)\}$/, 'By-$1').replace(/\.json$/, 'Json'));
+  return method + words.flatMap((w) => w.split(/[-_]/)).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+function document(limits: AlertLimits, options: OpenApiOptions) {
   const scoreRequest = z.object({ alerts: z.array(alertSchema(limits)).min(1).max(limits.maxBatch), explain: explainField });
   const secured = [{ apiKey: [] }];
   return {
@@ -20,13 +62,14 @@ export function openApiDocument(limits: AlertLimits) {
       + 'Every POST needs Content-Type: application/json, even with an empty body (415 unsupported_media_type otherwise). '
       + 'A request whose Origin is not the server\'s own gets 403 origin_not_allowed; without API keys, so does one whose Host is not a loopback or allowed name (host_not_allowed). '
       + 'This document is public.' },
+    tags: TAGS.map(({ name, description }) => ({ name, description })),
     components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key (also accepted as X-API-Key); not required when the server runs without keys on loopback' } } },
     paths: {
       '/v1/score': {
         post: {
           summary: 'Score, rank and decide a batch of alerts',
           security: secured,
-          requestBody: { required: true, content: json(scoreRequest) },
+          requestBody: { required: true, content: json(scoreRequest, { alerts: [EXAMPLE_ALERT], explain: 3 }) },
           responses: {
             200: {
               description: 'one result per alert, in request order; malformed alerts get an error and review; with explain, scored alerts carry reasons. '
@@ -98,7 +141,12 @@ export function openApiDocument(limits: AlertLimits) {
         post: {
           summary: 'Record analyst dispositions (feedback scope): one item, or {"items": [...]} of up to 1,000', security: secured,
           description: 'A 2xx means every item is committed. A retry (same idempotencyKey, or same content without one) is a duplicate and changes nothing; a correction is appended and becomes the current label. Feedback for an alert with no recorded decision is kept with matched: false.',
-          requestBody: { required: true, content: json(z.union([FeedbackInputSchema, z.object({ items: z.array(FeedbackInputSchema).min(1).max(FEEDBACK_LIMITS.maxBatch) })])) },
+          requestBody: {
+            required: true,
+            content: json(z.union([FeedbackInputSchema, z.object({ items: z.array(FeedbackInputSchema).min(1).max(FEEDBACK_LIMITS.maxBatch) })]), {
+              alertId: EXAMPLE_ALERT.id, disposition: 'false_positive', analystId: 'analyst-7', decidedAt: '2025-09-02T08:30:00Z', note: 'source of funds documented',
+            }),
+          },
           responses: {
             201: { description: 'committed; at least one item was new (one result, or {"results": [...]} for a batch)' },
             200: { description: 'committed; every item was a duplicate of one already stored' },
@@ -134,6 +182,9 @@ export function openApiDocument(limits: AlertLimits) {
         },
       },
       ...experimentPaths(json, error),
+      ...adapterPaths(json, error, { ...options, exampleAlert: EXAMPLE_ALERT }),
+      ...oipPaths(json, EXAMPLE_ALERT),
+      '/openapi.json': { get: { summary: 'This document (public); rendered at /docs', responses: { 200: { description: 'OpenAPI 3.1' } } } },
       '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'alive' } } } },
       '/readyz': { get: { summary: 'Readiness: a model is loaded and the decision store writes', responses: { 200: { description: "ready; model.degraded is true while an older verified model serves because the activation log's latest bundle cannot be served" }, 503: { description: 'the decision store is failing' } } } },
       '/metrics': {
