@@ -8,11 +8,13 @@ import { extname } from 'node:path';
 import type { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { findKey } from '../http/auth.ts';
+import { DeadlineError } from '../serving/deadline.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { formAction, MAX_FORM_BYTES, refuse } from './form.ts';
 import { alertPage, recordDisposition } from './pages/alert.tsx';
 import { addExperimentPages } from './pages/experiments.tsx';
 import { loginPage } from './pages/login.tsx';
+import { storeUnavailablePage } from './pages/store-unavailable.tsx';
 import { addModelPages } from './pages/models.tsx';
 import { overviewPage } from './pages/overview.tsx';
 import { queuePage } from './pages/queue.tsx';
@@ -50,6 +52,7 @@ export function addConsoleRoutes(app: Hono, deps: ConsoleDeps): void {
   for (const path of pages) {
     app.use(path, async (c, next) => {
       await next();
+      if (c.error instanceof DeadlineError) c.res = await c.html(storeUnavailablePage(c.error.message), 503, { 'retry-after': '1' });
       for (const [k, v] of Object.entries(PAGE_HEADERS)) c.res.headers.set(k, v);
     });
     app.use(path, consoleSession(sessions));

@@ -15,7 +15,7 @@ import type { ActivationLog } from '../store/activation-log.ts';
 import type { DecisionStore } from '../store/decision-store.ts';
 import { apiError } from './errors.ts';
 import { unstorableReason } from '../store/storable-text.ts';
-import { InFlightCalls, withDeadline } from '../serving/deadline.ts';
+import { DeadlineError, InFlightCalls, withCallDeadlines, withDeadline } from '../serving/deadline.ts';
 import { addFeedbackRoutes } from './feedback-routes.ts';
 import { addJubeRoutes } from './jube-routes.ts';
 import type { JubeMapping } from './jube-mapping.ts';
@@ -198,7 +198,8 @@ export function createApp(o: AppOptions): Hono {
   if (o.feedback) addFeedbackRoutes(app, { ...feedbackCommit, store: o.feedback, apiKeys: keys, maxBodyBytes: o.maxBodyBytes });
   if (o.console) {
     addConsoleRoutes(app, {
-      store: o.console.store, positive: o.console.positive, registry: o.registry, activations: o.activations, drift,
+      // Pages read under the store's deadline: a hung store gets a 503 page, not a tab that never loads.
+      store: withCallDeadlines(o.console.store, storeDeadlineMs, 'store'), positive: o.console.positive, registry: o.registry, activations: o.activations, drift,
       sessions: new ConsoleSessions(keys), reasons: new DecisionExplainer(o.registry), modelFallback: o.modelFallback,
       feedback: { ...feedbackCommit, store: o.console.store },
       experiments: o.experiments?.routes, storeHealthy: () => o.storeHealthy?.() ?? true, now: () => new Date(),
@@ -223,6 +224,7 @@ export function createApp(o: AppOptions): Hono {
       c.set('clientAborted', true);
       return c.json(apiError('client_aborted', err.message), 400);
     }
+    if (err instanceof DeadlineError) return c.json(apiError('store_unavailable', err.message), 503, { 'retry-after': '1' });
     return c.json(apiError('internal', err.message), 500);
   });
   return app;

@@ -6,10 +6,10 @@ export class DeadlineError extends Error {
 }
 
 /** `promise`, or a DeadlineError once `ms` have passed (the call itself goes on). */
-export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+export function withDeadline<T>(promise: Promise<T>, ms: number, what: string, missed = 'not committed'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(`${what} not committed within ${ms} ms (the store is slow or down)`)), ms);
+    timer = setTimeout(() => reject(new DeadlineError(`${what} ${missed} within ${ms} ms (the store is slow or down)`)), ms);
   });
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
@@ -35,4 +35,23 @@ export class InFlightCalls {
     for (const t of this.#started.values()) oldest = Math.min(oldest, t);
     return oldest === Infinity ? 0 : performance.now() - oldest;
   }
+}
+
+/**
+ * `target` with a deadline on every call that returns a promise: the console's pages read the
+ * store through this, so a locked table or a stalled disk answers 503 at a known time instead of
+ * holding the page (and its browser tab) open. Methods run on `target` itself, so class-private
+ * state works; the calls that miss their deadline go on, and are not retried.
+ */
+export function withCallDeadlines<T extends object>(target: T, ms: number, what: string): T {
+  return new Proxy(target, {
+    get(obj, prop) {
+      const value = Reflect.get(obj, prop, obj) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result = (value as (...a: unknown[]) => unknown).apply(obj, args);
+        return result instanceof Promise ? withDeadline(result, ms, `${what}.${String(prop)}`, 'did not answer') : result;
+      };
+    },
+  });
 }
