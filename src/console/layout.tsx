@@ -36,6 +36,22 @@ export function Head({ title }: { title: string }) {
   );
 }
 
+/** A page without navigation, for who is not signed in yet or cannot be served: sign-in, store down. */
+export function BarePage({ title, children }: { title: string; children?: Child }) {
+  return (
+    <>
+      {raw('<!doctype html>')}
+      <html lang="en">
+        <Head title={title} />
+        <body>
+          <header class="top"><span class="brand">winnow</span></header>
+          <main>{children}</main>
+        </body>
+      </html>
+    </>
+  );
+}
+
 export function Layout({ title, active, user, children, script }: LayoutProps) {
   return (
     <>
