@@ -38,7 +38,9 @@ function driverScript(steps: Step[], outDir: string): string {
     `trap 'echo $? > "$__out/exit"' EXIT`,
   ];
   steps.forEach((step, i) => {
-    lines.push(`date +%s.%N > "$__out/${i}.start"; echo ${i} > "$__out/current"; exec > "$__out/${i}.out" 2>&1`);
+    // Builtins only between blocks ($EPOCHREALTIME, not `date`): a fork right after a block that
+    // killed a job can meet bash 5.2's "wait_for: No record of process" race.
+    lines.push(`echo "$EPOCHREALTIME" > "$__out/${i}.start"; echo ${i} > "$__out/current"; exec > "$__out/${i}.out" 2>&1`);
     lines.push(step.command);
   });
   lines.push(`echo ${steps.length} > "$__out/current"`);
