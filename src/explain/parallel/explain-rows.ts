@@ -85,6 +85,9 @@ export async function explainRows(model: TreeEnsemble, x: Float32Array, numRows:
       report(views);
     }
     for (const lane of lanes) awaitJob(lane);
+    // The workers may have finished the last chunks after this thread's last report, with no wait
+    // in between: say the whole once everything is in.
+    report(views);
   } catch (err) {
     stopClaims(views);
     throw firstLine(err as Error);
