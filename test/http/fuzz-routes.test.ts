@@ -26,6 +26,8 @@ import { defaultPolicy, tempModels } from './helpers.ts';
 const BODIES_PER_ROUTE = 5_000;
 /** Bodies per route sent before the memory baseline. */
 const WARM_UP_BODIES = 500;
+/** Bodies per route sent again after the main run, to tell RSS that keeps growing from a kept peak. */
+const REPEAT_BODIES = 1_000;
 const quiet = { info() {}, warn() {}, error() {} };
 
 let models: string;
@@ -158,7 +160,21 @@ describe('every JSON route under 5,000 hostile bodies', () => {
     // ~10 GB; 1 KB per request would be 33 MiB of heap.
     const seenText = JSON.stringify([...seen].map(([p, s]) => [p, [...s]]));
     expect(heapMiB() - baseline.heap, `JS heap grew from ${baseline.heap.toFixed(0)} MiB; statuses ${seenText}`).toBeLessThan(16);
-    expect(rssMiB() - baseline.rss, `RSS grew from ${baseline.rss.toFixed(0)} MiB; statuses ${seenText}`).toBeLessThan(100);
+    // RSS also holds what the allocator keeps after a peak (ONNX Runtime's arenas, malloc's per-thread
+    // arenas), and that peak varies from run to run: quiet runs grew 1 MiB, loaded ones 143 and 170.
+    // So the whole run gets a loose bound, and a repeat of the first 1,000 bodies of every route,
+    // whose peaks the allocator has already seen, a tighter one: a native leak grows there too
+    // (the 290 KB per request issue 15 found would be 2 GB over those 7,000 requests; 14 KB, 96 MiB),
+    // a kept peak does not. Measured with three busy loops beside it: +2 MiB over the main run, +25
+    // over the repeat; a CI run saw +143 over the main run.
+    const afterMain = rssMiB();
+    expect(afterMain - baseline.rss, `RSS grew from ${baseline.rss.toFixed(0)} MiB; statuses ${seenText}`).toBeLessThan(400);
+    for (const [r, route] of routes.entries()) {
+      for (const text of fc.sample(body(route.near), { seed: 20261206 + r, numRuns: REPEAT_BODIES })) await (await send(route.path, text)).arrayBuffer();
+    }
+    await writer.flush();
+    collect();
+    expect(rssMiB() - afterMain, `RSS grew from ${afterMain.toFixed(0)} MiB over a repeat of ${REPEAT_BODIES} bodies per route (baseline ${baseline.rss.toFixed(0)} MiB)`).toBeLessThan(96);
     // The generators reached past the parser: every route answered some bodies with a 2xx or a 4xx other than 400.
     for (const [path, statuses] of seen) expect([...statuses.keys()].some((s) => s !== 400), path).toBe(true);
   }, 600_000);
