@@ -32,11 +32,16 @@ export function required(values: Record<string, unknown>, name: string): string 
   return v;
 }
 
+/** A flag's text as a number: NaN for empty or blank text, which `Number` would read as 0 (`--threads ''`). */
+function flagNumber(v: unknown): number {
+  return typeof v === 'string' && v.trim() === '' ? NaN : Number(v);
+}
+
 /** An integer flag with bounds, or its default. */
 export function integer(values: Record<string, unknown>, name: string, fallback: number, min = 0): number {
   const v = values[name];
   if (v === undefined) return fallback;
-  const n = Number(v);
+  const n = flagNumber(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number >= ${min}, got '${v}'`);
   return n;
 }
@@ -45,7 +50,7 @@ export function integer(values: Record<string, unknown>, name: string, fallback:
 export function fraction(values: Record<string, unknown>, name: string, fallback: number): number {
   const v = values[name];
   if (v === undefined) return fallback;
-  const n = Number(v);
+  const n = flagNumber(v);
   if (!(n >= 0 && n < 1)) throw new UsageError(`--${name} must be a number in [0, 1), got '${v}'`);
   return n;
 }
