@@ -17,22 +17,31 @@ export function headingSlug(heading: string): string {
 export function anchors(markdown: string): Set<string> {
   const out = new Set<string>();
   const seen = new Map<string, number>();
-  let fence: string | undefined;
-  for (const line of markdown.split('\n')) {
-    const f = /^\s*(`{3,}|~{3,})/.exec(line);
-    if (f) {
-      if (!fence) fence = f[1];
-      else if (f[1]!.startsWith(fence[0]!) && f[1]!.length >= fence.length) fence = undefined;
-      continue;
-    }
-    if (fence) continue;
-    const h = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+  for (const { text } of proseLines(markdown)) {
+    const h = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(text);
     if (!h) continue;
     const slug = headingSlug(h[1]!);
     const n = seen.get(slug) ?? 0;
     seen.set(slug, n + 1);
     out.add(n === 0 ? slug : `${slug}-${n}`);
   }
+  return out;
+}
+
+/** The lines outside fenced blocks, with their 1-based numbers: where headings and links live. */
+function proseLines(markdown: string): { line: number; text: string }[] {
+  const out: { line: number; text: string }[] = [];
+  let fence: string | undefined;
+  markdown.split('\n').forEach((text, i) => {
+    const f = /^\s*(`{3,}|~{3,})/.exec(text);
+    if (!f) {
+      if (!fence) out.push({ line: i + 1, text });
+    } else if (!fence) {
+      fence = f[1];
+    } else if (f[1]!.startsWith(fence[0]!) && f[1]!.length >= fence.length) {
+      fence = undefined;
+    }
+  });
   return out;
 }
 
@@ -46,22 +55,13 @@ export interface Link {
 /** Relative links (not http:, mailto: or absolute), outside fenced blocks and code spans. */
 export function relativeLinks(markdown: string): Link[] {
   const out: Link[] = [];
-  let fence: string | undefined;
-  markdown.split('\n').forEach((line, i) => {
-    const f = /^\s*(`{3,}|~{3,})/.exec(line);
-    if (f) {
-      if (!fence) fence = f[1];
-      else if (f[1]!.startsWith(fence[0]!) && f[1]!.length >= fence.length) fence = undefined;
-      return;
-    }
-    if (fence) return;
-    const text = line.replace(/`[^`]*`/g, '');
-    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+  for (const { line, text } of proseLines(markdown)) {
+    for (const m of text.replace(/`[^`]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g)) {
       const target = m[1]!;
       if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('/')) continue;
       const [path, anchor] = target.split('#', 2) as [string, string | undefined];
-      out.push({ line: i + 1, path, ...(anchor ? { anchor } : {}) });
+      out.push({ line, path, ...(anchor ? { anchor } : {}) });
     }
-  });
+  }
   return out;
 }
