@@ -3,45 +3,17 @@
  * store: Adaptation v1.1 answers (and errors), the same score and decision as /v1/score for the
  * same alert, one decision record per call, and hostile payloads never answered with a 5xx.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
 import { hashKey } from '../../src/http/auth.ts';
 import { parseJubeMapping } from '../../src/http/jube-mapping.ts';
-import { ModelRegistry } from '../../src/registry/model-registry.ts';
 import { alertFromRecord } from '../../src/serving/alert-schema.ts';
-import { decisionRecords } from '../../src/serving/decision-records.ts';
-import { BatchingWriter } from '../../src/store/batching-writer.ts';
-import type { DecisionStore } from '../../src/store/decision-store.ts';
-import { openStore } from '../../src/store/open-store.ts';
 import { generateAlerts } from '../../src/synth/generate.ts';
-import { defaultPolicy, tempModels } from './helpers.ts';
+import { recordingApp } from './helpers.ts';
 
-const quiet = { info() {}, warn() {}, error() {} };
-let registry: ModelRegistry;
-let store: DecisionStore;
-let writer: BatchingWriter;
-
-beforeAll(async () => {
-  registry = await ModelRegistry.open(tempModels());
-  store = await openStore(join(mkdtempSync(join(tmpdir(), 'winnow-jube-')), 'winnow.db'));
-  await store.init();
-  writer = new BatchingWriter({ store, logger: quiet, flushIntervalMs: 0 });
-}, 60_000);
-afterAll(async () => {
-  await writer.close();
-  await store.close();
-  await registry.close();
-});
-
-const makeApp = (extra: Partial<Parameters<typeof createApp>[0]> = {}) => createApp({
-  registry, policyFor: defaultPolicy, decisions: store,
-  record: (results, model, requestId) => writer.enqueue(decisionRecords(results, model, requestId)),
-  ...extra,
-});
+const suite = recordingApp('jube');
+const makeApp = (extra: Partial<Parameters<typeof createApp>[0]> = {}) => suite.app({ ...extra });
 const post = (app: ReturnType<typeof createApp>, path: string, body: unknown, headers: Record<string, string> = {}) =>
   app.request(`http://localhost${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
@@ -66,7 +38,7 @@ describe('POST /v1/adapters/jube', () => {
     const res = await post(app, '/v1/adapters/jube', jubePayload(alert));
     expect(res.status).toBe(200);
     const a = (await res.json()) as any;
-    const m = registry.active.manifest;
+    const m = suite.registry.active.manifest;
     expect(a.ProtocolVersion).toBe('1.1');
     expect(a.Value).toBeGreaterThan(0);
     expect(a.Value).toBeLessThan(1);
@@ -104,7 +76,7 @@ describe('POST /v1/adapters/jube', () => {
       if (a.Winnow.decision === 'auto_close') expect(a.Value).toBeLessThan(a.Result.Threshold);
       decisions.add(expected.decision);
       // One record from /v1/score and one from the adapter, both committed before their answers.
-      const history = await store.getDecisionHistory(alert.id);
+      const history = await suite.store.getDecisionHistory(alert.id);
       expect(history.map((h) => h.record.decision)).toEqual([expected.decision, expected.decision]);
     }
     expect(decisions.size).toBeGreaterThan(1);
@@ -113,7 +85,7 @@ describe('POST /v1/adapters/jube', () => {
   it('never lets a never-suppress rule close: Threshold 0, Activated', async () => {
     const app = makeApp();
     const a = (await (await post(app, '/v1/adapters/jube', { TxnId: 'J-SANC', RuleId: 'scr_sanctions', name_match_score: 10, account_age_days: 3000 })).json()) as any;
-    expect(a.Value).toBeLessThan(registry.active.manifest.thresholds.recall95);
+    expect(a.Value).toBeLessThan(suite.registry.active.manifest.thresholds.recall95);
     expect(a.Result).toEqual({ Threshold: 0, Activated: true });
     expect(a.Winnow).toMatchObject({ decision: 'review', reason: 'never_suppress' });
   });
@@ -130,7 +102,7 @@ describe('POST /v1/adapters/jube', () => {
     expect(bad.Value).toBeNull();
     expect(bad.Error).toMatch(/^SettlementAmount: /);
     expect(bad.Winnow).toMatchObject({ decision: 'review', degraded: false, reason: 'not_scored' });
-    expect((await store.getDecision('J-BAD'))?.decision).toBe('review');
+    expect((await suite.store.getDecision('J-BAD'))?.decision).toBe('review');
   });
 
   it('derives the id from the payload when it has none, so a retry is the same alert', async () => {

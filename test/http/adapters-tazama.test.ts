@@ -4,47 +4,20 @@
  * score as /v1/score for the same alert, one decision record per call, never-suppress rules never
  * closable, and hostile bodies never answered with a 5xx.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
 import { hashKey } from '../../src/http/auth.ts';
 import { parseTazamaFeatures } from '../../src/http/tazama-triage.ts';
-import { ModelRegistry } from '../../src/registry/model-registry.ts';
 import { alertFromRecord } from '../../src/serving/alert-schema.ts';
-import { decisionRecords } from '../../src/serving/decision-records.ts';
 import { policyForModels } from '../../src/serving/policy-decider.ts';
-import { BatchingWriter } from '../../src/store/batching-writer.ts';
-import type { DecisionStore } from '../../src/store/decision-store.ts';
-import { openStore } from '../../src/store/open-store.ts';
 import { generateAlerts } from '../../src/synth/generate.ts';
-import { defaultPolicy, tempModels } from './helpers.ts';
+import { recordingApp } from './helpers.ts';
 
-const quiet = { info() {}, warn() {}, error() {} };
 const features = parseTazamaFeatures(JSON.parse(readFileSync(new URL('../../examples/tazama-features.json', import.meta.url), 'utf8')), 'examples/tazama-features.json');
-let registry: ModelRegistry;
-let store: DecisionStore;
-let writer: BatchingWriter;
-
-beforeAll(async () => {
-  registry = await ModelRegistry.open(tempModels());
-  store = await openStore(join(mkdtempSync(join(tmpdir(), 'winnow-tazama-')), 'winnow.db'));
-  await store.init();
-  writer = new BatchingWriter({ store, logger: quiet, flushIntervalMs: 0 });
-}, 60_000);
-afterAll(async () => {
-  await writer.close();
-  await store.close();
-  await registry.close();
-});
-
-const makeApp = (extra: Partial<Parameters<typeof createApp>[0]> = {}) => createApp({
-  registry, policyFor: defaultPolicy, decisions: store, tazama: { features },
-  record: (results, model, requestId) => writer.enqueue(decisionRecords(results, model, requestId)),
-  ...extra,
-});
+const suite = recordingApp('tazama');
+const makeApp = (extra: Partial<Parameters<typeof createApp>[0]> = {}) => suite.app({ tazama: { features }, ...extra });
 const post = (app: ReturnType<typeof createApp>, path: string, body: unknown, headers: Record<string, string> = {}) =>
   app.request(`http://localhost${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
@@ -84,7 +57,7 @@ describe('POST /v1/adapters/tazama/triage', () => {
       expect(body.confidence >= 95).toBe(expected.decision === 'auto_close');
       if (expected.decision !== 'auto_close') expect(body.confidence).toBe(Math.floor((1 - expected.score) * 94 * 100) / 100);
       seen.add(expected.decision);
-      const history = await store.getDecisionHistory(a.id);
+      const history = await suite.store.getDecisionHistory(a.id);
       expect(history.map((h) => [h.record.decision, h.record.score])).toEqual([[expected.decision, expected.score], [expected.decision, expected.score]]);
     }
     expect(seen.has('auto_close') && seen.has('review')).toBe(true);
@@ -122,7 +95,7 @@ describe('POST /v1/adapters/tazama/triage', () => {
     const id = decodeURIComponent(first.headers.get('x-winnow-alert-id')!);
     expect(id).toMatch(/^tazama-[0-9a-f]{64}$/);
     expect(decodeURIComponent(again.headers.get('x-winnow-alert-id')!)).toBe(id);
-    expect(await store.getDecisionHistory(id)).toHaveLength(2);
+    expect(await suite.store.getDecisionHistory(id)).toHaveLength(2);
   });
 
   it('answers a body of the wrong shape with a 400 naming the field', async () => {

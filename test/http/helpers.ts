@@ -1,8 +1,17 @@
-/** @module Shared setup for HTTP tests: a registry over a temp copy of the default bundle. */
+/** @module Shared setup for HTTP tests: a registry over a temp copy of the default bundle, and an app that records. */
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { createApp } from '../../src/http/app.ts';
+import { ModelRegistry } from '../../src/registry/model-registry.ts';
+import { decisionRecords } from '../../src/serving/decision-records.ts';
 import { policyForModels } from '../../src/serving/policy-decider.ts';
+import { BatchingWriter } from '../../src/store/batching-writer.ts';
+import type { DecisionStore } from '../../src/store/decision-store.ts';
+import { openStore } from '../../src/store/open-store.ts';
+
+const quiet = { info() {}, warn() {}, error() {} };
 
 export const DEFAULT_BUNDLE = new URL('../../models/default/1', import.meta.url).pathname;
 
@@ -21,3 +30,40 @@ export const twoAlerts: { id: string; ruleId: string; segment: string; attribute
 
 /** The serving default: the bundle's recommended thresholds, sanctions never suppressed. */
 export const defaultPolicy = policyForModels({ neverSuppress: ['scr_sanctions'] });
+
+/**
+ * A test file's app over the shipped model and a temp SQLite store, recording through a
+ * BatchingWriter as `winnow serve` does: opened in beforeAll, closed in afterAll. `app(extra)`
+ * builds the app with any further options (adapters, keys).
+ */
+export function recordingApp(label: string) {
+  let opened: { registry: ModelRegistry; store: DecisionStore; writer: BatchingWriter } | undefined;
+  const get = () => {
+    if (!opened) throw new Error('recordingApp: used before beforeAll ran');
+    return opened;
+  };
+  beforeAll(async () => {
+    const registry = await ModelRegistry.open(tempModels());
+    const store = await openStore(join(mkdtempSync(join(tmpdir(), `winnow-${label}-`)), 'winnow.db'));
+    await store.init();
+    opened = { registry, store, writer: new BatchingWriter({ store, logger: quiet, flushIntervalMs: 0 }) };
+  }, 60_000);
+  afterAll(async () => {
+    if (!opened) return;
+    await opened.writer.close();
+    await opened.store.close();
+    await opened.registry.close();
+  });
+  return {
+    get registry() { return get().registry; },
+    get store() { return get().store; },
+    app: (extra: Partial<Parameters<typeof createApp>[0]> = {}) => {
+      const { registry, store, writer } = get();
+      return createApp({
+        registry, policyFor: defaultPolicy, decisions: store,
+        record: (results, model, requestId) => writer.enqueue(decisionRecords(results, model, requestId)),
+        ...extra,
+      });
+    },
+  };
+}
