@@ -7,7 +7,10 @@ import { noteBodySchema as noteBody } from './model-routes.ts';
 import { experimentPaths } from './experiment-openapi.ts';
 import { type AdapterDocOptions, adapterPaths } from './adapter-openapi.ts';
 import { oipPaths } from './oip-openapi.ts';
-import { activationResponseSchema, activationsResponseSchema, errorBodySchema, modelsResponseSchema, scoreResponseSchema } from './response-schemas.ts';
+import {
+  activationResponseSchema, activationsResponseSchema, decisionRecordResponseSchema, driftResponseSchema, errorBodySchema, feedbackBatchResponseSchema,
+  feedbackHistoryResponseSchema, feedbackResultSchema, healthResponseSchema, modelsResponseSchema, quarantineResponseSchema, readinessResponseSchema, scoreResponseSchema,
+} from './response-schemas.ts';
 
 const json = (schema: z.ZodType, example?: unknown) => ({
   'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), ...(example === undefined ? {} : { example }) },
@@ -52,6 +55,9 @@ function operationId(method: string, path: string): string {
   const words = path.split('/').filter(Boolean).map((part) => part.replace(/^\{(.+)\}$/, 'By-$1').replace(/\.json$/, 'Json'));
   return method + words.flatMap((w) => w.split(/[-_]/)).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 }
+
+/** `POST /v1/feedback` answers one result for one item, `{results}` for a batch. */
+const feedbackAnswer = z.union([feedbackResultSchema, feedbackBatchResponseSchema]);
 
 function document(limits: AlertLimits, options: OpenApiOptions) {
   const scoreRequest = z.object({ alerts: z.array(alertSchema(limits)).min(1).max(limits.maxBatch), explain: explainField });
@@ -106,7 +112,7 @@ function document(limits: AlertLimits, options: OpenApiOptions) {
           description: 'PSI per feature and for the score over this process\'s rolling window of recent scored alerts (default the last 10,000), with reference and current bin shares (missing share last) and a status: stable < 0.1 ≤ moderate < 0.25 ≤ major.',
           parameters: ['name', 'version'].map((n) => ({ name: n, in: 'path', required: true, schema: { type: 'string' } })),
           responses: {
-            200: { description: '{model, windowSize, windowCapacity, thresholds, status, score, features: [{name, psi, status, edges, reference, current}]}' },
+            200: { description: 'the window\'s drift', content: json(driftResponseSchema) },
             404: error('this process has not scored alerts with that model, or its manifest has no reference distributions'),
           },
         },
@@ -148,8 +154,8 @@ function document(limits: AlertLimits, options: OpenApiOptions) {
             }),
           },
           responses: {
-            201: { description: 'committed; at least one item was new (one result, or {"results": [...]} for a batch)' },
-            200: { description: 'committed; every item was a duplicate of one already stored' },
+            201: { description: 'committed; at least one item was new (one result, or {"results": [...]} for a batch)', content: json(feedbackAnswer) },
+            200: { description: 'committed; every item was a duplicate of one already stored', content: json(feedbackAnswer) },
             400: error('not JSON, not an item or batch, or an item is invalid (the path names it, e.g. items.3.disposition)'),
             409: error('an idempotencyKey was already used for different content; nothing written'),
             503: error('not committed (store unavailable); retry'),
@@ -160,7 +166,11 @@ function document(limits: AlertLimits, options: OpenApiOptions) {
         get: {
           summary: 'Every disposition recorded for an alert, and the current one (feedback scope)', security: secured,
           parameters: [{ name: 'alertId', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { 200: { description: '{alertId, current, history}' }, 404: error('no feedback recorded for this alert') },
+          responses: {
+            200: { description: 'the current disposition and the history', content: json(feedbackHistoryResponseSchema) },
+            400: error('the alert id holds U+0000 or a lone surrogate (invalid_text)'),
+            404: error('no feedback recorded for this alert'),
+          },
         },
       },
       '/v1/decisions/{alertId}': {
@@ -168,7 +178,7 @@ function document(limits: AlertLimits, options: OpenApiOptions) {
           summary: 'The latest recorded decision for an alert', security: secured,
           parameters: [{ name: 'alertId', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
-            200: { description: 'the decision record (features as scored; missing values as null)' },
+            200: { description: 'the decision record (features as scored; missing values as null)', content: json(decisionRecordResponseSchema) },
             400: error('the alert id holds U+0000 or a lone surrogate (invalid_text)'),
             404: error('no decision recorded (the message says when records of the alert are quarantined)'),
           },
@@ -178,15 +188,23 @@ function document(limits: AlertLimits, options: OpenApiOptions) {
         get: {
           summary: 'Records of an alert the database refused, kept with the reason instead of blocking the others', security: secured,
           parameters: [{ name: 'alertId', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { 200: { description: '{alertId, quarantined: [{seq, quarantinedAt, reason, record}]}' }, 404: error('no quarantined record for this alert') },
+          responses: { 200: { description: 'the refused records, oldest first', content: json(quarantineResponseSchema) }, 404: error('no quarantined record for this alert') },
         },
       },
       ...experimentPaths(json, error),
       ...adapterPaths(json, error, { ...options, exampleAlert: EXAMPLE_ALERT }),
       ...oipPaths(json, EXAMPLE_ALERT),
       '/openapi.json': { get: { summary: 'This document (public); rendered at /docs', responses: { 200: { description: 'OpenAPI 3.1' } } } },
-      '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'alive' } } } },
-      '/readyz': { get: { summary: 'Readiness: a model is loaded and the decision store writes', responses: { 200: { description: "ready; model.degraded is true while an older verified model serves because the activation log's latest bundle cannot be served" }, 503: { description: 'the decision store is failing' } } } },
+      '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'alive', content: json(healthResponseSchema) } } } },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: a model is loaded and the decision store writes',
+          responses: {
+            200: { description: "ready; model.degraded is true while an older verified model serves because the activation log's latest bundle cannot be served", content: json(readinessResponseSchema) },
+            503: { description: 'the decision store is failing (status degraded, store failing)', content: json(readinessResponseSchema) },
+          },
+        },
+      },
       '/metrics': {
         get: {
           summary: 'Prometheus metrics (with API keys: the metrics or admin scope, unless the server runs with --public-metrics)', security: secured,

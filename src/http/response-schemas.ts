@@ -1,6 +1,7 @@
 /** @module zod schemas of what the API returns: the source of /openapi.json and of the response tests. */
 import { z } from 'zod';
 import { activationEntrySchema } from '../store/activation-log.ts';
+import { DISPOSITIONS } from '../store/feedback-record.ts';
 
 export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), path: z.string().optional() }),
@@ -47,4 +48,108 @@ export const activationResponseSchema = z.object({
 export const activationsResponseSchema = z.object({
   active: modelRef.describe('the model this replica serves (it follows the newest entry within one poll interval)'),
   activations: z.array(activationEntrySchema).describe('newest first'),
+});
+
+/** One item's outcome in a `POST /v1/feedback` answer. */
+export const feedbackResultSchema = z.strictObject({
+  alertId: z.string(),
+  status: z.enum(['created', 'duplicate']).describe('duplicate: the same item (same idempotencyKey, or the same content without one) was already stored; nothing changed'),
+  seq: z.number().int().describe('the stored item\'s sequence number (the earlier one\'s, for a duplicate)'),
+  matched: z.boolean().describe('a decision for the alert was on record when the item arrived; false: kept, and joins once the alert is scored'),
+  warning: z.string().optional().describe('set when matched is false'),
+});
+/** `POST /v1/feedback` with `{"items": [...]}`: one result per item, in request order. */
+export const feedbackBatchResponseSchema = z.strictObject({ results: z.array(feedbackResultSchema) });
+
+/** One disposition as the store keeps it. */
+const storedFeedbackSchema = z.strictObject({
+  seq: z.number().int().describe('commit order'),
+  alertId: z.string(),
+  disposition: z.enum(DISPOSITIONS),
+  analystId: z.string(),
+  decidedAt: z.string().describe('when the analyst decided, UTC milliseconds'),
+  note: z.string().optional(),
+  receivedAt: z.string().describe('when winnow committed it: the "known at" time of exports'),
+  matched: z.boolean().describe('a decision for the alert was on record when it arrived'),
+});
+/** `GET /v1/feedback/{alertId}`. */
+export const feedbackHistoryResponseSchema = z.strictObject({
+  alertId: z.string(),
+  current: storedFeedbackSchema.describe('the label that counts: the latest by decidedAt, then seq'),
+  history: z.array(storedFeedbackSchema).describe('every disposition, in decision order; corrections are appended, never replaced'),
+});
+
+/** `GET /v1/decisions/{alertId}`: the decision record as stored (src/store/decision-record.ts). */
+export const decisionRecordResponseSchema = z.strictObject({
+  alertId: z.string(),
+  decidedAt: z.string().describe('UTC milliseconds'),
+  ruleId: z.string(),
+  segment: z.string().optional(),
+  entityId: z.string().optional(),
+  occurredAt: z.string().optional().describe('when the alert happened, as its sender said'),
+  model: modelRef,
+  specHash: z.string().describe('hash of the feature spec the vector was built with'),
+  features: z.array(z.number().nullable()).describe('the feature vector as scored, in the spec\'s order; missing values (NaN) and non-finite ones are null in JSON'),
+  score: z.number().min(0).max(1).nullable().describe('null when the alert could not be scored'),
+  band: z.string(),
+  decision: z.enum(['auto_close', 'review', 'escalate']),
+  reason: z.string().nullable().describe('why the decision did not come from the score alone (never_suppress, below_the_line_sample, not_scored); null otherwise'),
+  sample: z.boolean(),
+  degraded: z.boolean(),
+  policyVersion: z.string(),
+  experiment: z.strictObject({ id: z.string(), arm: z.string() }).optional(),
+  requestId: z.string().optional(),
+  sampleRate: z.number().min(0).max(1).optional().describe('the policy\'s below-the-line sampling rate when decided'),
+  shadow: z.boolean().describe('always false here: a shadow arm\'s records are never the alert\'s decision'),
+});
+
+/** `GET /v1/decisions/{alertId}/quarantine`. */
+export const quarantineResponseSchema = z.strictObject({
+  alertId: z.string(),
+  quarantined: z.array(z.strictObject({
+    seq: z.number().int(),
+    alertId: z.string().nullable(),
+    quarantinedAt: z.string(),
+    reason: z.string().describe('why the database refused the record'),
+    record: z.unknown().describe('the record as given, non-finite numbers as strings'),
+  })),
+});
+
+const driftStatus = z.enum(['stable', 'moderate', 'major', 'no_data']);
+const driftReadingSchema = z.strictObject({
+  name: z.string(),
+  psi: z.number().nullable().describe('null: no values in the window, or no reference'),
+  status: driftStatus,
+  edges: z.array(z.number()).describe('bin upper edges; the last bin is everything above the last edge, then "missing"'),
+  reference: z.array(z.number()).describe('the reference\'s share per bin, missing last'),
+  current: z.array(z.number()).describe('the window\'s share per bin, missing last'),
+});
+/** `GET /v1/models/{name}/{version}/drift`. */
+export const driftResponseSchema = z.strictObject({
+  model: modelRef,
+  windowCapacity: z.number().int().describe('the most recent scored alerts kept (default 10,000)'),
+  windowSize: z.number().int().describe('scored alerts in the window now'),
+  thresholds: z.strictObject({ moderate: z.number(), major: z.number() }),
+  status: driftStatus.describe('the worst status over the features and the score'),
+  score: driftReadingSchema.nullable(),
+  features: z.array(driftReadingSchema),
+});
+
+/** `GET /healthz`. */
+export const healthResponseSchema = z.strictObject({ status: z.literal('ok') });
+/** `GET /readyz` (200 and 503 alike). */
+export const readinessResponseSchema = z.strictObject({
+  status: z.enum(['ready', 'degraded']),
+  store: z.enum(['ok', 'failing']),
+  model: z.strictObject({
+    name: z.string(),
+    version: z.string(),
+    degraded: z.boolean().describe('an older verified model serves because the activation log\'s latest bundle cannot be served'),
+    wanted: z.string().optional().describe('name/version the log asks for'),
+    wantedSeq: z.number().int().optional(),
+    serving: z.string().optional().describe('name/version this replica serves instead'),
+    servingSeq: z.number().int().nullable().optional().describe('the log entry it serves from; null when it serves the --model default'),
+    reason: z.string().optional(),
+    since: z.string().optional(),
+  }),
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
+import { ExperimentFollower } from '../../src/registry/experiment-follower.ts';
 import { ModelRegistry } from '../../src/registry/model-registry.ts';
 import { decisionRecords } from '../../src/serving/decision-records.ts';
 import { policyForModels } from '../../src/serving/policy-decider.ts';
@@ -37,19 +38,23 @@ export const defaultPolicy = policyForModels({ neverSuppress: ['scr_sanctions'] 
  * builds the app with any further options (adapters, keys).
  */
 export function recordingApp(label: string) {
-  let opened: { registry: ModelRegistry; store: DecisionStore; writer: BatchingWriter } | undefined;
+  let opened: { registry: ModelRegistry; store: DecisionStore; writer: BatchingWriter; follower: ExperimentFollower } | undefined;
   const get = () => {
     if (!opened) throw new Error('recordingApp: used before beforeAll ran');
     return opened;
   };
   beforeAll(async () => {
-    const registry = await ModelRegistry.open(tempModels());
+    const models = tempModels();
+    const registry = await ModelRegistry.open(models);
     const store = await openStore(join(mkdtempSync(join(tmpdir(), `winnow-${label}-`)), 'winnow.db'));
     await store.init();
-    opened = { registry, store, writer: new BatchingWriter({ store, logger: quiet, flushIntervalMs: 0 }) };
+    // Follows the store's experiments when the routes change them (no timer: it is never started).
+    const follower = new ExperimentFollower({ store, modelsDir: models, base: { neverSuppress: ['scr_sanctions'] }, intervalMs: 60_000, logger: quiet });
+    opened = { registry, store, writer: new BatchingWriter({ store, logger: quiet, flushIntervalMs: 0 }), follower };
   }, 60_000);
   afterAll(async () => {
     if (!opened) return;
+    await opened.follower.stop();
     await opened.writer.close();
     await opened.store.close();
     await opened.registry.close();
@@ -57,6 +62,11 @@ export function recordingApp(label: string) {
   return {
     get registry() { return get().registry; },
     get store() { return get().store; },
+    /** The `experiments` option of `createApp`, as `winnow serve` wires it: routes over the store, followed at once. */
+    get experiments() {
+      const { store, follower } = get();
+      return { current: () => follower.current(), routes: { store, prepare: (d: Parameters<ExperimentFollower['prepare']>[0]) => follower.prepare(d), onChange: () => follower.poll() } };
+    },
     app: (extra: Partial<Parameters<typeof createApp>[0]> = {}) => {
       const { registry, store, writer } = get();
       return createApp({
