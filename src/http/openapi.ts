@@ -13,8 +13,14 @@ import {
 } from './response-schemas.ts';
 
 const json = (schema: z.ZodType, example?: unknown) => ({
-  'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), ...(example === undefined ? {} : { example }) },
+  'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override: withoutSafeIntegerBounds }), ...(example === undefined ? {} : { example }) },
 });
+/** zod's `.int()` bounds every integer by ±(2^53 − 1); /docs would print that range beside every count. */
+function withoutSafeIntegerBounds({ jsonSchema: s }: { jsonSchema: { type?: unknown; minimum?: number; maximum?: number } }): void {
+  if (s.type !== 'integer') return;
+  if (s.minimum === Number.MIN_SAFE_INTEGER) delete s.minimum;
+  if (s.maximum === Number.MAX_SAFE_INTEGER) delete s.maximum;
+}
 const error = (description: string) => ({ description, content: json(errorBodySchema) });
 
 /** Swagger UI (/docs) groups operations by tag, in this order; a path's tag is the first whose pattern it matches. */
