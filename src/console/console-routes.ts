@@ -3,12 +3,11 @@
  * same store and data plane, readable with JavaScript off. Its assets are files in this folder,
  * served by winnow itself; nothing is fetched from elsewhere.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import type { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { findKey } from '../http/auth.ts';
 import { DeadlineError } from '../serving/deadline.ts';
+import { CONSOLE_ASSETS } from './assets.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { formAction, MAX_FORM_BYTES, refuse } from './form.ts';
 import { alertPage, recordDisposition } from './pages/alert.tsx';
@@ -21,16 +20,6 @@ import { queuePage } from './pages/queue.tsx';
 import { addThresholdPages } from './pages/thresholds.tsx';
 import { clearSessionCookie, consoleSession, safeNext, SESSION_COOKIE, setSessionCookie } from './session.ts';
 
-/** Static files under /console/assets/ (every file of that folder), read once at start. */
-const ASSET_TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
-const ASSETS_DIR = new URL('./assets/', import.meta.url);
-// A Map, not an object: a name like 'valueOf' or '__proto__' must not find Object.prototype's members.
-const ASSETS = new Map<string, { type: string; body: string }>(
-  readdirSync(ASSETS_DIR).filter((name) => extname(name) in ASSET_TYPES).map((name) => [
-    name, { type: ASSET_TYPES[extname(name)], body: readFileSync(new URL(name, ASSETS_DIR), 'utf8') },
-  ] as const),
-);
-
 /** Security headers on every console page: no framing, no sniffing, scripts and styles from winnow only. */
 const PAGE_HEADERS = {
   'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
@@ -42,11 +31,7 @@ const PAGE_HEADERS = {
 /** Mounts the console at `/` on `app`. */
 export function addConsoleRoutes(app: Hono, deps: ConsoleDeps): void {
   const { sessions } = deps;
-  app.get('/console/assets/:name', (c) => {
-    const asset = ASSETS.get(c.req.param('name'));
-    if (!asset) return refuse(c, 404, `no console asset '${c.req.param('name')}'`);
-    return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff' });
-  });
+  app.get('/console/assets/:name', (c) => CONSOLE_ASSETS.serve(c, c.req.param('name')) ?? refuse(c, 404, `no console asset '${c.req.param('name')}'`));
 
   const pages = ['/', '/queue', '/alerts/*', '/thresholds', '/thresholds/*', '/experiments', '/experiments/*', '/models', '/models/*', '/logout'];
   for (const path of pages) {

@@ -3,6 +3,7 @@ import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { ConsoleUser } from './session.ts';
 import { may } from './session.ts';
+import { consoleAsset } from './assets.ts';
 
 /** The console's pages, in navigation order. */
 export const PAGES = [
@@ -19,7 +20,7 @@ export interface LayoutProps {
   active: string;
   user: ConsoleUser;
   children?: Child;
-  /** Extra script for the page (served by winnow, never fetched elsewhere). */
+  /** Extra script for the page: the name of a file in src/console/assets (served by winnow, never fetched elsewhere). */
   script?: string;
 }
 
@@ -30,7 +31,7 @@ export function Head({ title }: { title: string }) {
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${title} · winnow`}</title>
-      <link rel="stylesheet" href="/console/assets/console.css" />
+      <link rel="stylesheet" href={consoleAsset('console.css')} />
       <link rel="icon" href="data:," />
     </head>
   );
@@ -81,7 +82,7 @@ export function Layout({ title, active, user, children, script }: LayoutProps) {
             <h1>{title}</h1>
             {children}
           </main>
-          {script ? <script src={script} defer></script> : null}
+          {script ? <script src={consoleAsset(script)} defer></script> : null}
         </body>
       </html>
     </>

@@ -19,7 +19,7 @@ import { describeArm, ReportView } from './experiment-report-view.tsx';
 
 /** How often the page's script fetches the report again (ms); the page says so. */
 export const LIVE_REFRESH_MS = 5000;
-const SCRIPT = '/console/assets/experiments.js';
+const SCRIPT = 'experiments.js';
 
 type Experiments = NonNullable<ConsoleDeps['experiments']>;
 

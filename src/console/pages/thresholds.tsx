@@ -75,7 +75,7 @@ async function thresholdsPage(c: Context, deps: ConsoleDeps) {
   const { outcome, readAt } = await outcomeOf(deps, p);
   const user = c.get('consoleUser');
   return c.html(
-    <Layout title="Thresholds" active="/thresholds" user={user} script="/console/assets/thresholds.js">
+    <Layout title="Thresholds" active="/thresholds" user={user} script="thresholds.js">
       <p class="muted">What closing every alert scored below a threshold would have done to the labelled decisions of a period: the analysis of <code>winnow simulate</code>, run on the store.</p>
       <ChoiceForm p={p} />
       {outcome.kind === 'too-few' ? (
