@@ -69,7 +69,7 @@ export const experimentReportSchema = z.strictObject({
     stoppedAt: z.string().optional(), stopReason: z.string().optional(),
   }),
   settings: z.strictObject({
-    positive: z.array(z.string()).describe('dispositions counted as true risk'),
+    positive: z.array(z.string()).readonly().describe('dispositions counted as true risk'),
     minutesPerAlert: z.number(), confidence: z.number(), minDetectableRecallLoss: z.number(), maxMissedRate: z.number().nullable(),
   }),
   arms: z.array(armSummarySchema),

@@ -1,7 +1,8 @@
 /** @module zod schemas of what the API returns: the source of /openapi.json and of the response tests. */
 import { z } from 'zod';
+import { DRIFT_THRESHOLDS } from '../drift/drift-report.ts';
 import { activationEntrySchema } from '../store/activation-log.ts';
-import { DISPOSITIONS } from '../store/feedback-record.ts';
+import { FeedbackInputSchema } from '../store/feedback-record.ts';
 
 export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), path: z.string().optional() }),
@@ -61,14 +62,9 @@ export const feedbackResultSchema = z.strictObject({
 /** `POST /v1/feedback` with `{"items": [...]}`: one result per item, in request order. */
 export const feedbackBatchResponseSchema = z.strictObject({ results: z.array(feedbackResultSchema) });
 
-/** One disposition as the store keeps it. */
-const storedFeedbackSchema = z.strictObject({
+/** One disposition as the store keeps it: what the client sent (less its idempotency key), and what the store learned. */
+const storedFeedbackSchema = FeedbackInputSchema.omit({ idempotencyKey: true }).extend({
   seq: z.number().int().describe('commit order'),
-  alertId: z.string(),
-  disposition: z.enum(DISPOSITIONS),
-  analystId: z.string(),
-  decidedAt: z.string().describe('when the analyst decided, UTC milliseconds'),
-  note: z.string().optional(),
   receivedAt: z.string().describe('when winnow committed it: the "known at" time of exports'),
   matched: z.boolean().describe('a decision for the alert was on record when it arrived'),
 });
@@ -129,7 +125,7 @@ export const driftResponseSchema = z.strictObject({
   model: modelRef,
   windowCapacity: z.number().int().describe('the most recent scored alerts kept (default 10,000)'),
   windowSize: z.number().int().describe('scored alerts in the window now'),
-  thresholds: z.strictObject({ moderate: z.number(), major: z.number() }),
+  thresholds: z.strictObject({ moderate: z.literal(DRIFT_THRESHOLDS.moderate), major: z.literal(DRIFT_THRESHOLDS.major) }).readonly().describe('PSI from which a reading is moderate, and major'),
   status: driftStatus.describe('the worst status over the features and the score'),
   score: driftReadingSchema.nullable(),
   features: z.array(driftReadingSchema),

@@ -4,8 +4,12 @@
  * running experiment parse under those schemas, strictly (a field the routes add and the document
  * leaves out fails here).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
+import type { DriftReport } from '../../src/drift/drift-report.ts';
+import type { ExperimentState } from '../../src/experiments/experiment-schema.ts';
+import type { ExperimentReport } from '../../src/experiments/report.ts';
+import type { FeedbackOutcome, StoredFeedback } from '../../src/store/feedback-record.ts';
 import { experimentReportSchema, experimentResponseSchema, experimentsResponseSchema } from '../../src/http/experiment-response-schemas.ts';
 import {
   decisionRecordResponseSchema, driftResponseSchema, feedbackBatchResponseSchema, feedbackHistoryResponseSchema, feedbackResultSchema,
@@ -35,6 +39,14 @@ async function answer<S extends z.ZodType>(res: Response | Promise<Response>, st
 }
 
 describe('the documented answers', () => {
+  it('describe the very types the routes answer with (checked by tsc: a field added to one and not the other fails the build)', () => {
+    expectTypeOf<z.output<typeof experimentReportSchema>>().toEqualTypeOf<ExperimentReport>();
+    expectTypeOf<z.output<typeof experimentResponseSchema>['experiment']>().toEqualTypeOf<ExperimentState>();
+    expectTypeOf<z.output<typeof driftResponseSchema>>().branded.toEqualTypeOf<DriftReport & { model: { name: string; version: string }; windowCapacity: number }>();
+    expectTypeOf<z.output<typeof feedbackHistoryResponseSchema>['current']>().branded.toEqualTypeOf<StoredFeedback>();
+    expectTypeOf<z.output<typeof feedbackResultSchema>>().branded.toEqualTypeOf<FeedbackOutcome & { warning?: string }>();
+  });
+
   it('documents a schema for every JSON success answer', async () => {
     type Op = { responses: Record<string, { content?: Record<string, { schema?: object }> }> };
     const doc = (await (await request('/openapi.json')).json()) as { paths: Record<string, Record<string, Op>> };
