@@ -59,6 +59,17 @@ describe('console assets', () => {
     expect((await app.request('/console/assets/experiments.js', { headers: { 'accept-encoding': 'gzip;q=0' } })).headers.get('content-encoding')).toBeNull();
   });
 
+  it('answer hostile caching and encoding headers and queries as if they were absent', async () => {
+    const plain = await (await app.request('/console/assets/console.css')).text();
+    const hostile = ['', '\u0000', '"', 'W/', ',,,', 'x'.repeat(100_000), 'gzip;q=', 'gzip;q=abc', `${'gzip;q=0.'.repeat(10_000)}`];
+    for (const value of hostile) {
+      const res = await app.request(`/console/assets/console.css?v=${encodeURIComponent(value)}`, { headers: { 'if-none-match': value.replace(/\u0000/g, ''), 'accept-encoding': value.replace(/\u0000/g, '') } });
+      expect(res.status, value.slice(0, 20)).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      if (!res.headers.get('content-encoding')) expect(await res.text()).toBe(plain);
+    }
+  });
+
   it('refuse any other name with a 404 that names it', async () => {
     for (const name of ['nope.css', '__proto__', 'valueOf', '..%2F..%2Fpackage.json', '%00', 'console.css%00']) {
       const res = await app.request(`/console/assets/${name}`);

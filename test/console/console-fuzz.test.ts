@@ -88,8 +88,8 @@ function encode(pairs: [string, string][]): string {
 
 describe('console routes under hostile input', () => {
   it('finds the console pages in the route table', () => {
-    // The API reference page (/docs) is a page too: its asset route gets the same hostile segments.
-    expect(consoleRoutes('GET')).toEqual(expect.arrayContaining(['/', '/queue', '/alerts/:alertId', '/login', '/docs', '/docs/assets/:name']));
+    // The API reference page (/docs) is a page too; both asset routes get the same hostile segments.
+    expect(consoleRoutes('GET')).toEqual(expect.arrayContaining(['/', '/queue', '/alerts/:alertId', '/login', '/docs', '/docs/assets/:name', '/console/assets/:name']));
     expect(consoleRoutes('POST')).toEqual(expect.arrayContaining(['/alerts/:alertId/disposition', '/login', '/logout']));
   });
 
